@@ -1,0 +1,158 @@
+package io.meridian.cdp.cli;
+
+import io.meridian.cdp.accounting.RunReport;
+import io.meridian.cdp.ingest.IngestService;
+import io.meridian.cdp.ingest.RateLimiter;
+import io.meridian.cdp.local.DuckDbSqlEngine;
+import io.meridian.cdp.local.HttpIngestServer;
+import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.SourceConfig;
+import io.meridian.cdp.tenant.TenantConfig;
+import io.meridian.cdp.tenant.Tenants;
+import io.meridian.cdp.tenant.WriteKeys;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Send realistic synthetic traffic for the demo tenant through the real HTTP API,"
+            + " run the pipeline, print the accounting and a sample query.")
+final class DemoCommand implements Callable<Integer> {
+  static final String TENANT = "demo";
+  static final String SOURCE = "demo-generator";
+
+  @Mixin Options options;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--people",
+      description = "Synthetic people to generate. Default: ${DEFAULT-VALUE}",
+      defaultValue = "500")
+  int people;
+
+  @Option(
+      names = "--seed",
+      description = "Random seed (same seed, same traffic). Default: ${DEFAULT-VALUE}",
+      defaultValue = "42")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (LocalRuntime rt = LocalRuntime.open(options, out)) {
+      // The generator authenticates like any client, with a write key that exists only for this
+      // run: it is added in memory to the demo tenant and never written to cdp.yaml.
+      String key = WriteKeys.generate();
+      Tenants tenants = withDemoKey(rt.tenants().config(), key);
+      IngestService ingest =
+          new IngestService(() -> tenants, rt.spool(), new RateLimiter(), rt.validator());
+      List<TrafficGenerator.Request> requests =
+          new TrafficGenerator(
+                  seed, rt.clock().instant().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3)))
+              .generate(people);
+      out.printf(
+          "1. Sending %d requests for %d synthetic people through the HTTP API...%n",
+          requests.size(), people);
+      out.flush();
+      long t0 = System.nanoTime();
+      int[] statuses = new int[600];
+      try (HttpIngestServer server = new HttpIngestServer("127.0.0.1", 0, ingest, rt.clock(), 16)) {
+        server.start();
+        send(server.port(), key, requests, statuses);
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      out.printf("   %d answered 200 in %.1f s%n", statuses[200], secs);
+      for (int s = 201; s < statuses.length; s++) {
+        if (statuses[s] > 0) {
+          out.printf("   %d answered %d%n", statuses[s], s);
+        }
+      }
+      out.println("2. Running the pipeline (spool -> raw zone -> clean zone)...");
+      out.flush();
+      RunReport report = rt.pipeline().runOnce();
+      out.print(report.toTable());
+      out.println("3. Querying with DuckDB (try it yourself: ./cdp sql \"...\"):");
+      String sql =
+          "SELECT type, event, count(*) AS events, count(DISTINCT coalesce(user_id, anonymous_id)) AS"
+              + " people FROM clean.events WHERE tenant = 'demo' GROUP BY ALL ORDER BY events DESC";
+      String revenue =
+          "SELECT user_id, count(*) AS orders, round(sum(CAST(properties->>'revenue' AS DOUBLE)), 2)"
+              + " AS revenue FROM clean.events WHERE tenant = 'demo' AND event = 'Order Completed'"
+              + " GROUP BY user_id ORDER BY revenue DESC LIMIT 5";
+      try (DuckDbSqlEngine engine = rt.sql()) {
+        out.println("   " + sql);
+        out.print(ResultFormat.table(engine.query(sql)));
+        out.println("   " + revenue);
+        out.print(ResultFormat.table(engine.query(revenue)));
+        out.println("   SELECT reason, count(*) FROM quarantine.records GROUP BY reason");
+        out.print(
+            ResultFormat.table(
+                engine.query(
+                    "SELECT reason, field, count(*) AS records FROM quarantine.records WHERE tenant"
+                        + " = 'demo' GROUP BY ALL ORDER BY records DESC")));
+      }
+      out.flush();
+      return report.balanced() && statuses[200] == requests.size() ? 0 : 1;
+    }
+  }
+
+  private static Tenants withDemoKey(CdpConfig config, String key) {
+    TenantConfig demo = config.tenant(TENANT).orElse(TenantConfig.named(TENANT, "Demo Company"));
+    SourceConfig source =
+        demo.source(SOURCE)
+            .orElse(new SourceConfig(SOURCE, List.of()))
+            .withKeyHash(WriteKeys.hash(key));
+    return new Tenants(config.withTenant(demo.withSource(source)));
+  }
+
+  private static void send(
+      int port, String key, List<TrafficGenerator.Request> requests, int[] statuses)
+      throws InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String auth =
+        "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    Semaphore inFlight = new Semaphore(16);
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (TrafficGenerator.Request r : requests) {
+      inFlight.acquire();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + r.path()))
+              .header("Content-Type", "application/json")
+              .header("Authorization", auth)
+              .timeout(Duration.ofSeconds(30))
+              .POST(HttpRequest.BodyPublishers.ofString(r.body()))
+              .build();
+      all.add(
+          client
+              .sendAsync(req, HttpResponse.BodyHandlers.discarding())
+              .handle(
+                  (resp, err) -> {
+                    synchronized (statuses) {
+                      statuses[resp == null ? 599 : resp.statusCode()]++;
+                    }
+                    inFlight.release();
+                    return null;
+                  }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+  }
+}

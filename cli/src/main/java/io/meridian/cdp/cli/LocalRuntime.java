@@ -1,0 +1,136 @@
+package io.meridian.cdp.cli;
+
+import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.ingest.IngestService;
+import io.meridian.cdp.ingest.RateLimiter;
+import io.meridian.cdp.local.DuckDbSqlEngine;
+import io.meridian.cdp.local.LocalFileObjectStore;
+import io.meridian.cdp.local.LocalPipeline;
+import io.meridian.cdp.local.Spool;
+import io.meridian.cdp.sql.SqlException;
+import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.ConfigFile;
+import io.meridian.cdp.tenant.Tenants;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Local mode's wiring point. Data directory layout: {@code lake/} (the object store: raw, clean,
+ * quarantine, _ops, _state), {@code spool/} (write-ahead spool), {@code work/} (scratch), and the
+ * default {@code cdp.yaml}.
+ */
+final class LocalRuntime implements Closeable {
+  private final Path data;
+  private final Path configFile;
+  private final AtomicReference<Tenants> tenants = new AtomicReference<>();
+  private volatile FileTime configMtime;
+  private final LocalFileObjectStore lake;
+  private final SegmentCallValidator validator = new SegmentCallValidator();
+  private final Clock clock = Clock.systemUTC();
+  private Spool spool;
+
+  private LocalRuntime(Path data, Path configFile, CdpConfig config) throws IOException {
+    this.data = data;
+    this.configFile = configFile;
+    this.tenants.set(new Tenants(config));
+    this.configMtime = Files.getLastModifiedTime(configFile);
+    this.lake = new LocalFileObjectStore(data.resolve("lake"));
+  }
+
+  /**
+   * Opens local mode over {@code data}, creating the default config (demo tenant) when there is
+   * none; a newly created write key is printed to {@code out} once.
+   */
+  static LocalRuntime open(Options options, PrintWriter out) throws IOException {
+    Path data = options.data();
+    Files.createDirectories(data);
+    Path config = options.config();
+    ConfigFile.Loaded loaded = ConfigFile.loadOrCreateDefault(config);
+    if (loaded.createdWriteKey() != null) {
+      out.println("Created " + config + " with tenant 'demo' and source 'web'.");
+      out.println(
+          "Write key for demo/web (shown once, stored only as a hash): "
+              + loaded.createdWriteKey());
+      out.flush();
+    }
+    return new LocalRuntime(data, config, loaded.config());
+  }
+
+  Path data() {
+    return data;
+  }
+
+  Path configFile() {
+    return configFile;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  LocalFileObjectStore lake() {
+    return lake;
+  }
+
+  SegmentCallValidator validator() {
+    return validator;
+  }
+
+  /** The current tenants, re-read when cdp.yaml changed on disk (e.g. `cdp sources add`). */
+  Tenants tenants() {
+    try {
+      FileTime now = Files.getLastModifiedTime(configFile);
+      if (!now.equals(configMtime)) {
+        synchronized (this) {
+          if (!now.equals(configMtime)) {
+            tenants.set(new Tenants(ConfigFile.load(configFile)));
+            configMtime = now;
+          }
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // Keep serving with the last good config; the problem is reported by `cdp tenants list`.
+    }
+    return tenants.get();
+  }
+
+  void saveConfig(CdpConfig config) throws IOException {
+    ConfigFile.save(config, configFile);
+    tenants.set(new Tenants(config));
+    configMtime = Files.getLastModifiedTime(configFile);
+  }
+
+  /** The spool, opened (and locked) on first use. */
+  synchronized Spool spool() throws IOException {
+    if (spool == null) {
+      spool = new Spool(data.resolve("spool"));
+    }
+    return spool;
+  }
+
+  IngestService ingest() throws IOException {
+    return new IngestService(this::tenants, spool(), new RateLimiter(), validator);
+  }
+
+  LocalPipeline pipeline() throws IOException {
+    return new LocalPipeline(spool(), lake, this::tenants, validator, data.resolve("work"), clock);
+  }
+
+  DuckDbSqlEngine sql() throws SqlException {
+    return new DuckDbSqlEngine(lake.root());
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (spool != null) {
+      spool.close();
+      spool = null;
+    }
+  }
+}

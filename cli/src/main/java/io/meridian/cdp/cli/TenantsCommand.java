@@ -1,0 +1,105 @@
+package io.meridian.cdp.cli;
+
+import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.SourceConfig;
+import io.meridian.cdp.tenant.TenantConfig;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "tenants",
+    mixinStandardHelpOptions = true,
+    description = "Manage tenants (the client companies this CDP serves).",
+    subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class})
+final class TenantsCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a tenant.")
+  static final class Add implements Callable<Integer> {
+    @Mixin Options options;
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "ID",
+        description = "Tenant id: lower-case letters, digits, '_' and '-', at most 64")
+    String id;
+
+    @Option(names = "--name", description = "Display name")
+    String name;
+
+    @Option(
+        names = "--rate-limit",
+        paramLabel = "EVENTS_PER_SECOND",
+        description = "Ingestion rate limit. Default: 20000")
+    Integer rateLimit;
+
+    @Option(
+        names = "--phone-region",
+        paramLabel = "CC",
+        description = "Region for phone numbers without a country code. Default: US")
+    String phoneRegion;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalRuntime rt = LocalRuntime.open(options, out)) {
+        CdpConfig config = rt.tenants().config();
+        if (config.tenant(id).isPresent()) {
+          throw new Cdp.UserError("tenant '" + id + "' already exists");
+        }
+        TenantConfig tenant = new TenantConfig(id, name, rateLimit, phoneRegion, List.of());
+        rt.saveConfig(config.withTenant(tenant));
+        out.println(
+            "Added tenant '" + id + "'. Add a source: cdp sources add --tenant " + id + " web");
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List tenants and their sources.")
+  static final class ListTenants implements Callable<Integer> {
+    @Mixin Options options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalRuntime rt = LocalRuntime.open(options, out)) {
+        out.printf(
+            "%-20s %-24s %12s %6s  %s%n",
+            "tenant", "name", "rate limit", "phone", "sources (keys)");
+        for (TenantConfig t : rt.tenants().config().tenants()) {
+          StringBuilder sources = new StringBuilder();
+          for (SourceConfig s : t.sources()) {
+            sources
+                .append(sources.isEmpty() ? "" : ", ")
+                .append(s.id())
+                .append(" (")
+                .append(s.writeKeyHashes().size())
+                .append(")");
+          }
+          out.printf(
+              "%-20s %-24s %12d %6s  %s%n",
+              t.id(), t.name(), t.rateLimit(), t.defaultPhoneRegion(), sources);
+        }
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.meridian.cdp.accounting;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one pipeline run did, per tenant and source: events received from the stream, written to the
+ * raw zone, written to the clean zone, quarantined (by reason) and dropped as duplicates. {@code
+ * received == raw} and {@code raw == clean + quarantined + duplicates} hold for every line once the
+ * run has converted everything it drained.
+ */
+public record RunReport(List<Line> lines) {
+  public RunReport {
+    lines = List.copyOf(lines);
+  }
+
+  /** Figures of one tenant and source. */
+  public record Line(
+      String tenant,
+      String source,
+      long received,
+      long raw,
+      long rawConverted,
+      long clean,
+      Map<String, Long> quarantined,
+      long duplicates) {
+    public Line {
+      quarantined = Map.copyOf(quarantined);
+    }
+
+    public long quarantinedTotal() {
+      return quarantined.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Whether every record is accounted for. */
+    public boolean balanced() {
+      return received == raw && rawConverted == clean + quarantinedTotal() + duplicates;
+    }
+  }
+
+  /** Aggregates the stage records of one run. */
+  public static RunReport of(List<StageCounts> rawStage, List<StageCounts> cleanStage) {
+    Map<String, long[]> figures = new TreeMap<>();
+    Map<String, Map<String, Long>> reasons = new TreeMap<>();
+    for (StageCounts c : rawStage) {
+      long[] f = figures.computeIfAbsent(c.tenant() + "\u0000" + c.source(), k -> new long[5]);
+      f[0] += c.input();
+      f[1] += c.output();
+    }
+    for (StageCounts c : cleanStage) {
+      String k = c.tenant() + "\u0000" + c.source();
+      long[] f = figures.computeIfAbsent(k, x -> new long[5]);
+      f[2] += c.input();
+      f[3] += c.output();
+      f[4] += c.duplicates();
+      Map<String, Long> r = reasons.computeIfAbsent(k, x -> new TreeMap<>());
+      c.quarantined().forEach((reason, n) -> r.merge(reason, n, Long::sum));
+    }
+    List<Line> lines = new ArrayList<>();
+    figures.forEach(
+        (k, f) -> {
+          String[] ts = k.split("\u0000", 2);
+          lines.add(
+              new Line(
+                  ts[0], ts[1], f[0], f[1], f[2], f[3], reasons.getOrDefault(k, Map.of()), f[4]));
+        });
+    return new RunReport(lines);
+  }
+
+  public boolean balanced() {
+    return lines.stream().allMatch(Line::balanced);
+  }
+
+  /** A fixed-width table for terminals. */
+  public String toTable() {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            "%-16s %-12s %10s %10s %10s %12s %10s  %s%n",
+            "tenant", "source", "received", "raw", "clean", "quarantined", "duplicates", "check"));
+    for (Line l : lines) {
+      out.append(
+          String.format(
+              "%-16s %-12s %10d %10d %10d %12d %10d  %s%n",
+              l.tenant(),
+              l.source(),
+              l.received(),
+              l.raw(),
+              l.clean(),
+              l.quarantinedTotal(),
+              l.duplicates(),
+              l.balanced() ? "ok" : "MISMATCH"));
+      l.quarantined()
+          .forEach(
+              (reason, n) ->
+                  out.append(String.format("%-16s   quarantined %-28s %10d%n", "", reason, n)));
+    }
+    if (lines.isEmpty()) {
+      out.append("(nothing to do)\n");
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,20 @@
+package io.meridian.cdp.clean;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * Remembers which unit of work first stored each (tenant, messageId). Claims are idempotent per
+ * owner: a unit that is processed again (after a crash or a retry) gets its own ids back as "not
+ * duplicates", so re-running never turns a record into its own duplicate. A file-backed
+ * implementation serves local mode; DynamoDB conditional writes serve AWS.
+ */
+public interface DedupIndex {
+  /**
+   * Claims {@code messageIds} for {@code owner} and makes the claims durable.
+   *
+   * @return the ids already claimed by a different owner (the duplicates)
+   */
+  Set<String> claim(String tenant, String owner, Collection<String> messageIds) throws IOException;
+}

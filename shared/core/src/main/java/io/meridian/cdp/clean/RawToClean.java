@@ -1,0 +1,261 @@
+package io.meridian.cdp.clean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.cdp.accounting.AccountingLedger;
+import io.meridian.cdp.accounting.StageCounts;
+import io.meridian.cdp.event.CallMerger;
+import io.meridian.cdp.event.Json;
+import io.meridian.cdp.event.Problem;
+import io.meridian.cdp.event.Reason;
+import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.ingest.Envelope;
+import io.meridian.cdp.ingest.EnvelopeCodec;
+import io.meridian.cdp.lake.LakeLayout;
+import io.meridian.cdp.lake.LakeLayout.RawObject;
+import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.parquet.ParquetFiles;
+import io.meridian.cdp.parquet.RowWriter;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The raw-to-clean stage for one raw object: validate, normalize, de-duplicate, write Parquet,
+ * quarantine the rest, account. Output names derive from the raw object's key, so converting the
+ * same object again (after a crash, or an S3 event delivered twice) replaces the same files and
+ * counts the same numbers. The accounting record is written last and marks the object done.
+ */
+public final class RawToClean {
+  /** Accounting stage name. */
+  public static final String STAGE = "clean";
+
+  /** Records validated and claimed together; bounds memory independently of object size. */
+  static final int CHUNK = 4_096;
+
+  private final ObjectStore store;
+  private final DedupIndex dedup;
+  private final Function<String, String> phoneRegionOfTenant;
+  private final SegmentCallValidator validator;
+  private final Path workDir;
+  private final Clock clock;
+  private final AccountingLedger ledger;
+
+  /**
+   * @param phoneRegionOfTenant default phone region for a tenant id
+   * @param workDir where Parquet files are assembled before they are stored
+   */
+  public RawToClean(
+      ObjectStore store,
+      DedupIndex dedup,
+      Function<String, String> phoneRegionOfTenant,
+      SegmentCallValidator validator,
+      Path workDir,
+      Clock clock) {
+    this.store = store;
+    this.dedup = dedup;
+    this.phoneRegionOfTenant = phoneRegionOfTenant;
+    this.validator = validator;
+    this.workDir = workDir;
+    this.clock = clock;
+    this.ledger = new AccountingLedger(store);
+  }
+
+  /** Whether {@code rawKey} was already converted (its accounting record exists). */
+  public boolean isDone(String rawKey) throws IOException {
+    RawObject raw = parse(rawKey);
+    return ledger.isDone(STAGE, raw.tenant(), raw.dt(), raw.partId());
+  }
+
+  /** Raw objects not yet converted, oldest partition first. */
+  public List<String> pending() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String key : store.list(LakeLayout.RAW)) {
+      if (LakeLayout.parseRawKey(key).isPresent() && !isDone(key)) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** Converts one raw object. */
+  public StageCounts convert(String rawKey) throws IOException {
+    RawObject raw = parse(rawKey);
+    byte[] gz =
+        store
+            .get(rawKey)
+            .orElseThrow(() -> new java.nio.file.NoSuchFileException("raw object " + rawKey));
+    EventNormalizer normalizer = new EventNormalizer(phoneRegionOfTenant.apply(raw.tenant()));
+    Files.createDirectories(workDir);
+    Path cleanFile = Files.createTempFile(workDir, "clean-", ".parquet");
+    Path quarantineFile = Files.createTempFile(workDir, "quarantine-", ".parquet");
+    Instant fallbackReceived =
+        raw.dt().atStartOfDay(ZoneOffset.UTC).plusHours(raw.hour()).toInstant();
+    long input = 0;
+    long output = 0;
+    long duplicates = 0;
+    Map<String, Long> quarantined = new TreeMap<>();
+    try (RowWriter clean = ParquetFiles.create(CleanTables.EVENTS, cleanFile);
+        RowWriter quarantine = ParquetFiles.create(CleanTables.QUARANTINE, quarantineFile);
+        BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(
+                    new GZIPInputStream(new ByteArrayInputStream(gz), 64 * 1024),
+                    StandardCharsets.UTF_8),
+                64 * 1024)) {
+      Set<String> seenInObject = new HashSet<>();
+      List<CleanEvent> chunk = new ArrayList<>(CHUNK);
+      int chunkNo = 0;
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        input++;
+        Envelope envelope;
+        try {
+          envelope = EnvelopeCodec.decode(line);
+        } catch (IllegalArgumentException e) {
+          quarantine.write(
+              quarantineRow(
+                  raw.source(),
+                  null,
+                  fallbackReceived,
+                  new Problem(Reason.UNREADABLE_RECORD, "", e.getMessage()),
+                  line,
+                  rawKey));
+          quarantined.merge(Reason.UNREADABLE_RECORD, 1L, Long::sum);
+          continue;
+        }
+        Problem problem;
+        JsonNode call = null;
+        try {
+          JsonNode item = Json.MAPPER.readTree(envelope.payload());
+          JsonNode batch = envelope.batch() == null ? null : Json.MAPPER.readTree(envelope.batch());
+          call = CallMerger.effective(item, batch, envelope.type());
+          problem =
+              validator
+                  .validate(call, envelope.payload().getBytes(StandardCharsets.UTF_8).length)
+                  .orElse(null);
+        } catch (IOException e) {
+          problem = new Problem(Reason.UNREADABLE_RECORD, "", "payload is not valid JSON");
+        }
+        if (problem != null) {
+          quarantine.write(
+              quarantineRow(
+                  envelope.source(),
+                  envelope.messageId(),
+                  envelope.receivedAt(),
+                  problem,
+                  envelope.payload(),
+                  rawKey));
+          quarantined.merge(problem.code(), 1L, Long::sum);
+          continue;
+        }
+        if (!seenInObject.add(envelope.messageId())) {
+          duplicates++;
+          continue;
+        }
+        chunk.add(normalizer.normalize(envelope, call));
+        if (chunk.size() == CHUNK) {
+          long[] r = flush(raw, chunkNo++, chunk, clean);
+          output += r[0];
+          duplicates += r[1];
+        }
+      }
+      long[] r = flush(raw, chunkNo, chunk, clean);
+      output += r[0];
+      duplicates += r[1];
+      lines.close();
+      clean.close();
+      quarantine.close();
+      String part = raw.partId();
+      if (output > 0) {
+        store.putFile(LakeLayout.cleanEventsKey(raw.tenant(), raw.dt(), part), cleanFile);
+      }
+      if (!quarantined.isEmpty()) {
+        store.putFile(LakeLayout.quarantineKey(raw.tenant(), raw.dt(), part), quarantineFile);
+      }
+      StageCounts counts =
+          new StageCounts(
+              STAGE,
+              raw.tenant(),
+              raw.source(),
+              rawKey,
+              input,
+              output,
+              quarantined,
+              duplicates,
+              clock.instant());
+      ledger.record(counts, raw.dt(), part);
+      return counts;
+    } finally {
+      Files.deleteIfExists(cleanFile);
+      Files.deleteIfExists(quarantineFile);
+    }
+  }
+
+  /**
+   * Claims the chunk's ids, writes the rows that are not duplicates; returns {written, dups}. The
+   * claim's owner is the raw object's part id plus the chunk number: deterministic, because the
+   * same object always splits into the same chunks.
+   */
+  private long[] flush(RawObject raw, int chunkNo, List<CleanEvent> chunk, RowWriter clean)
+      throws IOException {
+    if (chunk.isEmpty()) {
+      return new long[] {0, 0};
+    }
+    List<String> ids = new ArrayList<>(chunk.size());
+    for (CleanEvent e : chunk) {
+      ids.add(e.messageId());
+    }
+    Set<String> dups = dedup.claim(raw.tenant(), raw.partId() + ".c" + chunkNo, ids);
+    long written = 0;
+    for (CleanEvent e : chunk) {
+      if (!dups.contains(e.messageId())) {
+        clean.write(e.toRow());
+        written++;
+      }
+    }
+    chunk.clear();
+    return new long[] {written, dups.size()};
+  }
+
+  private static Object[] quarantineRow(
+      String source,
+      String messageId,
+      Instant receivedAt,
+      Problem problem,
+      String payload,
+      String rawKey) {
+    return new Object[] {
+      source,
+      messageId,
+      receivedAt,
+      problem.code(),
+      problem.field().isEmpty() ? null : problem.field(),
+      problem.message(),
+      payload,
+      rawKey
+    };
+  }
+
+  private static RawObject parse(String rawKey) {
+    return LakeLayout.parseRawKey(rawKey)
+        .orElseThrow(() -> new IllegalArgumentException("not a raw-zone key: " + rawKey));
+  }
+}

@@ -1,0 +1,115 @@
+package io.meridian.cdp.lake;
+
+import io.meridian.cdp.tenant.Ids;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Object keys of every zone. Partitions are Hive-style ({@code tenant=acme/dt=2026-11-24}) so that
+ * DuckDB, Athena and Glue partition projection read them alike. The layout is part of the public
+ * table contract (docs/TABLES.md).
+ */
+public final class LakeLayout {
+  public static final String RAW = "raw/";
+  public static final String CLEAN_EVENTS = "clean/events/";
+  public static final String QUARANTINE_RECORDS = "quarantine/records/";
+  public static final String ACCOUNTING = "_ops/accounting/";
+  public static final String DEDUP_STATE = "_state/dedup/";
+
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH");
+  private static final Pattern RAW_KEY =
+      Pattern.compile(
+          "raw/tenant=([a-z0-9_-]+)/source=([a-z0-9_-]+)/dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/([A-Za-z0-9_.-]+)\\.jsonl\\.gz");
+  private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9_.-]{1,160}");
+
+  private LakeLayout() {}
+
+  /** A parsed raw-zone key. */
+  public record RawObject(String tenant, String source, LocalDate dt, int hour, String batchId) {
+    /** Names derived from this raw object: unique, stable across retries. */
+    public String partId() {
+      return source + "-h" + String.format("%02d", hour) + "-" + batchId;
+    }
+  }
+
+  /** Raw-zone key of the events of one batch for one tenant, source and receipt hour. */
+  public static String rawKey(String tenant, String source, Instant receivedAt, String batchId) {
+    Ids.require("tenant", tenant);
+    Ids.require("source", source);
+    if (!BATCH_ID.matcher(batchId).matches()) {
+      throw new IllegalArgumentException("batch id '" + batchId + "' is not key-safe");
+    }
+    var t = receivedAt.atZone(ZoneOffset.UTC);
+    return RAW
+        + "tenant="
+        + tenant
+        + "/source="
+        + source
+        + "/dt="
+        + t.toLocalDate()
+        + "/hour="
+        + HOUR.format(t)
+        + "/"
+        + batchId
+        + ".jsonl.gz";
+  }
+
+  public static Optional<RawObject> parseRawKey(String key) {
+    Matcher m = RAW_KEY.matcher(key);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RawObject(
+            m.group(1),
+            m.group(2),
+            LocalDate.parse(m.group(3)),
+            Integer.parseInt(m.group(4)),
+            m.group(5)));
+  }
+
+  public static String cleanEventsKey(String tenant, LocalDate dt, String partId) {
+    return CLEAN_EVENTS
+        + "tenant="
+        + Ids.require("tenant", tenant)
+        + "/dt="
+        + dt
+        + "/"
+        + partId
+        + ".parquet";
+  }
+
+  public static String quarantineKey(String tenant, LocalDate dt, String partId) {
+    return QUARANTINE_RECORDS
+        + "tenant="
+        + Ids.require("tenant", tenant)
+        + "/dt="
+        + dt
+        + "/"
+        + partId
+        + ".parquet";
+  }
+
+  /** Accounting record of one stage for one unit of work, as one JSON object. */
+  public static String accountingKey(String stage, String tenant, LocalDate dt, String unitId) {
+    return ACCOUNTING
+        + "stage="
+        + stage
+        + "/tenant="
+        + Ids.require("tenant", tenant)
+        + "/dt="
+        + dt
+        + "/"
+        + unitId
+        + ".json";
+  }
+
+  public static String dedupKey(String tenant, String partId) {
+    return DEDUP_STATE + "tenant=" + Ids.require("tenant", tenant) + "/" + partId + ".ids";
+  }
+}

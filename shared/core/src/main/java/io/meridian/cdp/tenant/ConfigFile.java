@@ -1,0 +1,98 @@
+package io.meridian.cdp.tenant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** Reads and writes {@code cdp.yaml}. Writes are atomic (temporary file, then rename). */
+public final class ConfigFile {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+              new YAMLFactory()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+  private static final String HEADER =
+      "# Meridian CDP configuration: tenants, their sources and write keys (stored as SHA-256"
+          + " hashes).\n"
+          + "# Documented in docs/CONFIGURATION.md. Edit with `cdp tenants add` / `cdp sources"
+          + " add` or by hand.\n";
+
+  private ConfigFile() {}
+
+  /**
+   * Loads {@code file}.
+   *
+   * @throws IllegalArgumentException with the file name and the problem when it is invalid
+   */
+  public static CdpConfig load(Path file) throws IOException {
+    try {
+      CdpConfig config = YAML.readValue(file.toFile(), CdpConfig.class);
+      return config == null ? CdpConfig.empty() : config;
+    } catch (JsonMappingException e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
+      String what = cause != null ? cause.getMessage() : e.getOriginalMessage();
+      throw new IllegalArgumentException(file + ": " + what + location(e), e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static String location(JsonMappingException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+  }
+
+  /** Writes {@code config} to {@code file} atomically. */
+  public static void save(CdpConfig config, Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".cdp-config", ".tmp");
+    try {
+      Files.writeString(tmp, HEADER + YAML.writeValueAsString(config), StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** The result of {@link #loadOrCreateDefault}: the config, and a write key if one was made. */
+  public record Loaded(CdpConfig config, String createdWriteKey) {}
+
+  /**
+   * Loads {@code file}, or creates it with a {@code demo} tenant and {@code web} source when it
+   * does not exist. The new write key is returned once (and never stored in clear).
+   */
+  public static Loaded loadOrCreateDefault(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return new Loaded(load(file), null);
+    }
+    String key = WriteKeys.generate();
+    CdpConfig config =
+        CdpConfig.empty()
+            .withTenant(
+                new TenantConfig(
+                    "demo",
+                    "Demo Company",
+                    null,
+                    "US",
+                    List.of(new SourceConfig("web", List.of(WriteKeys.hash(key))))));
+    save(config, file);
+    return new Loaded(config, key);
+  }
+}
