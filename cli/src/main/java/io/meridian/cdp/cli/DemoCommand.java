@@ -127,7 +127,11 @@ final class DemoCommand implements Callable<Integer> {
   private static void send(
       int port, String key, List<TrafficGenerator.Request> requests, int[] statuses)
       throws InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     String auth =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
     Semaphore inFlight = new Semaphore(16);

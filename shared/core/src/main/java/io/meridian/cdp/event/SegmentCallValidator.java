@@ -1,8 +1,10 @@
 package io.meridian.cdp.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
@@ -43,7 +45,14 @@ public final class SegmentCallValidator {
               .formatAssertionsEnabled(true)
               .pathType(PathType.LEGACY) // "$.context.ip", as field() expects
               .build();
-      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+      // x-pii marks personal data for the privacy layer; it is an annotation, not a rule.
+      JsonMetaSchema meta =
+          JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+              .keyword(new NonValidationKeyword("x-pii"))
+              .build();
+      schema =
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(meta))
+              .getSchema(in, config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -38,6 +38,8 @@ public final class HttpIngestServer implements AutoCloseable {
       throws IOException {
     this.ingest = ingest;
     this.clock = clock;
+    // Answer small responses immediately instead of waiting on delayed ACKs (Nagle).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
     this.pool =
         Executors.newFixedThreadPool(
