@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       SqlCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Cdp implements Runnable {

@@ -1,0 +1,271 @@
+package io.meridian.cdp.cli;
+
+import io.meridian.cdp.accounting.StageCounts;
+import io.meridian.cdp.clean.ObjectStoreDedupIndex;
+import io.meridian.cdp.clean.RawToClean;
+import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.ingest.Envelope;
+import io.meridian.cdp.lake.LakeLayout;
+import io.meridian.cdp.local.LocalFileObjectStore;
+import io.meridian.cdp.raw.RawZoneWriter;
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Raw → clean conversion speed and output size, beside DuckDB converting the same calls from JSON
+ * Lines to ZSTD Parquet ({@code read_json} → {@code COPY … TO}) in the same run.
+ */
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
+    description =
+        "Raw-to-clean conversion of N Segment-style events, beside DuckDB on the same input.")
+final class ConvertBench implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--events",
+      description = "Events to convert. Default: ${DEFAULT-VALUE}",
+      defaultValue = "1000000")
+  int events;
+
+  @Option(names = "--keep", description = "Keep the generated files (printed path)")
+  boolean keep;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = Files.createTempDirectory("cdp-bench-convert");
+    try {
+      out.printf(
+          "cdp bench convert: %,d events, %d cores, Java %s, max heap %d MB%n",
+          events,
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory() >> 20);
+      LocalFileObjectStore lake = new LocalFileObjectStore(dir.resolve("lake"));
+      Path jsonl = dir.resolve("calls.jsonl");
+      long inputBytes = generate(lake, jsonl);
+      out.printf(
+          "input: %,d calls, %,d bytes of JSON Lines (%d raw objects of %,d)%n",
+          events, inputBytes, lake.list(LakeLayout.RAW).size(), CHUNK);
+      out.flush();
+
+      RawToClean converter =
+          new RawToClean(
+              lake,
+              new ObjectStoreDedupIndex(lake),
+              t -> "US",
+              new SegmentCallValidator(),
+              dir.resolve("work"),
+              Clock.systemUTC());
+      List<String> pending = converter.pending();
+      resetPeaks();
+      long t0 = System.nanoTime();
+      long clean = 0;
+      for (String key : pending) {
+        StageCounts c = converter.convert(key);
+        clean += c.output();
+      }
+      double ours = (System.nanoTime() - t0) / 1e9;
+      long peakHeap = peakHeap();
+      long ourBytes = sizeOf(dir.resolve("lake").resolve(LakeLayout.CLEAN_EVENTS));
+
+      double duck1 = duckdb(jsonl, dir.resolve("duck-1.parquet"), 1);
+      long duckBytes = Files.size(dir.resolve("duck-1.parquet"));
+      int cores = Runtime.getRuntime().availableProcessors();
+      double duckN = duckdb(jsonl, dir.resolve("duck-n.parquet"), cores);
+
+      out.printf(
+          "cdp raw->clean (1 thread)  : %7.2f s  %,10.0f events/s  output %,12d bytes  (%,d rows; validated, normalized, de-duplicated)%n",
+          ours, events / ours, ourBytes, clean);
+      out.printf(
+          "DuckDB read_json->COPY (1 thread): %7.2f s  %,10.0f events/s  output %,12d bytes%n",
+          duck1, events / duck1, duckBytes);
+      out.printf(
+          "DuckDB read_json->COPY (%d threads): %7.2f s  %,10.0f events/s%n",
+          cores, duckN, events / duckN);
+      out.printf("ratio per core (DuckDB time / cdp time): %.2f   (goal >= 1.0)%n", duck1 / ours);
+      out.printf(
+          "output size cdp / DuckDB: %.2f   (goal within 10%%: 0.90..1.10)%n",
+          (double) ourBytes / duckBytes);
+      out.printf("peak heap during conversion: %d MB%n", peakHeap >> 20);
+      if (keep) {
+        out.println("files kept in " + dir);
+      }
+    } finally {
+      if (!keep) {
+        IngestBench.deleteTree(dir);
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  static final int CHUNK = 10_000;
+
+  private long generate(LocalFileObjectStore lake, Path jsonl) throws Exception {
+    Random r = new Random(7);
+    RawZoneWriter writer = new RawZoneWriter(lake, Clock.systemUTC());
+    Instant received = Instant.parse("2026-11-24T10:00:00Z");
+    String[] events = {
+      "Product Viewed", "Product Added", "Order Completed", "Signed Up", "Checkout Started"
+    };
+    long bytes = 0;
+    try (BufferedWriter w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
+      List<Envelope> chunk = new ArrayList<>(CHUNK);
+      for (int i = 0; i < this.events; i++) {
+        String call = call(r, i, events);
+        w.write(call);
+        w.write('\n');
+        bytes += call.length() + 1;
+        chunk.add(
+            new Envelope(
+                "bench",
+                "web",
+                "m-" + i,
+                null,
+                received.plusMillis(i / 50),
+                "req-" + (i / 100),
+                null,
+                call));
+        if (chunk.size() == CHUNK) {
+          writer.write(chunk, String.format("bench-%08d", i / CHUNK));
+          chunk.clear();
+        }
+      }
+      if (!chunk.isEmpty()) {
+        writer.write(chunk, String.format("bench-%08d", this.events / CHUNK));
+      }
+    }
+    return bytes;
+  }
+
+  private static String call(Random r, int i, String[] events) {
+    int person = r.nextInt(200_000);
+    String ts = Instant.parse("2026-11-24T09:00:00Z").plusMillis(i * 3L).toString();
+    return switch (r.nextInt(10)) {
+      case 0 ->
+          "{\"type\":\"identify\",\"messageId\":\"m-"
+              + i
+              + "\",\"userId\":\"u-"
+              + person
+              + "\",\"anonymousId\":\"a-"
+              + person
+              + "\",\"traits\":{\"email\":\" User"
+              + person
+              + "@Example.com\",\"phone\":\"(415) 555-"
+              + (1000 + person % 9000)
+              + "\",\"plan\":\"pro\"},"
+              + "\"context\":{\"ip\":\"203.0.113."
+              + (person % 250)
+              + "\",\"library\":{\"name\":\"analytics.js\",\"version\":\"2.11.1\"}},"
+              + "\"originalTimestamp\":\""
+              + ts
+              + "\",\"sentAt\":\""
+              + ts
+              + "\"}";
+      case 1, 2, 3 ->
+          "{\"type\":\"page\",\"messageId\":\"m-"
+              + i
+              + "\",\"anonymousId\":\"a-"
+              + person
+              + "\",\"name\":\"Product\",\"properties\":{\"url\":\"https://shop.example.com/p/"
+              + r.nextInt(5000)
+              + "\",\"title\":\"Product\",\"referrer\":\"https://www.google.com/\"},"
+              + "\"context\":{\"ip\":\"203.0.113."
+              + (person % 250)
+              + "\",\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"library\":{\"name\":\"analytics.js\",\"version\":\"2.11.1\"}},"
+              + "\"originalTimestamp\":\""
+              + ts
+              + "\",\"sentAt\":\""
+              + ts
+              + "\"}";
+      default ->
+          "{\"type\":\"track\",\"messageId\":\"m-"
+              + i
+              + "\",\"userId\":\"u-"
+              + person
+              + "\",\"anonymousId\":\"a-"
+              + person
+              + "\",\"event\":\""
+              + events[r.nextInt(events.length)]
+              + "\",\"properties\":{\"product_id\":\"p-"
+              + r.nextInt(5000)
+              + "\",\"price\":"
+              + (r.nextInt(20000) / 100.0)
+              + ",\"currency\":\"USD\",\"quantity\":"
+              + (1 + r.nextInt(3))
+              + "},"
+              + "\"context\":{\"ip\":\"203.0.113."
+              + (person % 250)
+              + "\",\"library\":{\"name\":\"analytics.js\",\"version\":\"2.11.1\"}},"
+              + "\"originalTimestamp\":\""
+              + ts
+              + "\",\"sentAt\":\""
+              + ts
+              + "\"}";
+    };
+  }
+
+  private static double duckdb(Path jsonl, Path target, int threads) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute("SET threads = " + threads);
+      long t0 = System.nanoTime();
+      s.execute(
+          "COPY (SELECT * FROM read_json('"
+              + jsonl.toString().replace("'", "''")
+              + "', format = 'newline_delimited')) TO '"
+              + target.toString().replace("'", "''")
+              + "' (FORMAT parquet, COMPRESSION zstd)");
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  private static long sizeOf(Path dir) throws Exception {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      p.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}
