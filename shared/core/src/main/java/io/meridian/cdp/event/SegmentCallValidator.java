@@ -33,6 +33,10 @@ public final class SegmentCallValidator {
     "timestamp", "originalTimestamp", "sentAt", "receivedAt"
   };
 
+  /** Ids a call type requires, beyond the identity every call needs. */
+  private static final Map<String, String[]> REQUIRED_IDS =
+      Map.of("alias", new String[] {"previousId", "userId"}, "group", new String[] {"groupId"});
+
   private final JsonSchema schema;
 
   public SegmentCallValidator() {
@@ -99,6 +103,16 @@ public final class SegmentCallValidator {
               Reason.MISSING_IDENTITY,
               "userId",
               "either userId or anonymousId must be set to a non-empty value"));
+    }
+    String type = call.path("type").asText();
+    for (String required : REQUIRED_IDS.getOrDefault(type, new String[0])) {
+      if (!hasId(call, required)) {
+        return Optional.of(
+            new Problem(
+                Reason.MISSING_FIELD,
+                required,
+                required + " is required for " + type + " calls and must not be empty"));
+      }
     }
     for (String field : TIMESTAMP_FIELDS) {
       JsonNode value = call.get(field);

@@ -149,7 +149,7 @@ class SegmentCallValidatorTest {
         validate("{\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\",\"timestamp\":12}")
             .orElseThrow();
 
-    assertThat(problem.message()).matches("timestamp must be string, not (integer|number)");
+    assertThat(problem.message()).matches("timestamp must be string or null, not (integer|number)");
   }
 
   @Test
