@@ -237,6 +237,8 @@ final class ImportCommand implements Callable<Integer> {
       List<String> paths = columnPaths(f, header);
       int rowNo = 1;
       while (rows.hasNext()) {
+        // Where the row starts: once it is read, the parser stands at the start of the next line.
+        int lineNo = rows.getCurrentLocation().getLineNr();
         String[] row;
         try {
           row = rows.next();
@@ -245,7 +247,6 @@ final class ImportCommand implements Callable<Integer> {
               f + ": unreadable CSV after row " + rowNo + ": " + e.getMessage());
         }
         rowNo++;
-        int lineNo = rows.getCurrentLocation().getLineNr();
         progress.advance(String.join(",", row).length() + 1);
         if (row.length == 1 && row[0].isEmpty()) {
           continue;

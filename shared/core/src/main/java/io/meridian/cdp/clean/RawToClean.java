@@ -120,6 +120,8 @@ public final class RawToClean {
       Set<String> seenInObject = new HashSet<>();
       List<CleanEvent> chunk = new ArrayList<>(CHUNK);
       int chunkNo = 0;
+      String lastBatchText = null;
+      JsonNode lastBatch = null;
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.isEmpty()) {
@@ -145,12 +147,17 @@ public final class RawToClean {
         JsonNode call = null;
         try {
           JsonNode item = Json.MAPPER.readTree(envelope.payload());
-          JsonNode batch = envelope.batch() == null ? null : Json.MAPPER.readTree(envelope.batch());
+          JsonNode batch = null;
+          if (envelope.batch() != null) {
+            // Calls of one batch share its context: parse it once per batch, not per call.
+            if (!envelope.batch().equals(lastBatchText)) {
+              lastBatchText = envelope.batch();
+              lastBatch = Json.MAPPER.readTree(lastBatchText);
+            }
+            batch = lastBatch;
+          }
           call = CallMerger.effective(item, batch, envelope.type());
-          problem =
-              validator
-                  .validate(call, envelope.payload().getBytes(StandardCharsets.UTF_8).length)
-                  .orElse(null);
+          problem = validator.validate(call, utf8Length(envelope.payload())).orElse(null);
         } catch (IOException e) {
           problem = new Problem(Reason.UNREADABLE_RECORD, "", "payload is not valid JSON");
         }
@@ -233,6 +240,17 @@ public final class RawToClean {
     }
     chunk.clear();
     return new long[] {written, dups.size()};
+  }
+
+  static int utf8Length(String s) {
+    int n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        n += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2;
+      }
+    }
+    return n;
   }
 
   private static Object[] quarantineRow(

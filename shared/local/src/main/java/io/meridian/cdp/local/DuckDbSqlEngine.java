@@ -192,6 +192,9 @@ public final class DuckDbSqlEngine implements SqlEngine {
     if (v instanceof java.sql.Date d) {
       return d.toLocalDate();
     }
+    if (v instanceof java.time.temporal.Temporal) {
+      return v; // DuckDB's driver returns DATE as LocalDate and TIME as LocalTime
+    }
     if (v instanceof Integer n) {
       return n.longValue();
     }

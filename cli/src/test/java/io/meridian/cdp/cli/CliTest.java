@@ -1,0 +1,390 @@
+package io.meridian.cdp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.cdp.event.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+class CliTest {
+  private static final Pattern WRITE_KEY = Pattern.compile("wk_[A-Za-z0-9_-]{32}");
+
+  @TempDir Path temp;
+
+  private Path data;
+
+  /** What one invocation printed and returned. */
+  private record Result(int code, String out, String err) {}
+
+  @BeforeEach
+  void setUp() {
+    data = temp.resolve("data");
+  }
+
+  private Result cdp(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    if (!all.contains("--help") && !all.isEmpty() && !all.get(0).equals("help")) {
+      all.add("--data");
+      all.add(data.toString());
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Cdp.run(all.toArray(new String[0]), new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static void assertOneLineError(Result r) {
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+    assertThat(r.err()).doesNotContain("at io.meridian", "Exception", "\tat ");
+  }
+
+  private void addSource(String tenant, String source, String key) {
+    assertThat(cdp("tenants", "add", tenant).code()).isZero();
+    Result r = cdp("sources", "add", "--tenant", tenant, source, "--write-key", key);
+    assertThat(r.code()).as(r.toString()).isZero();
+  }
+
+  private long count(String sql) {
+    Result r = cdp("sql", "--format", "csv", sql);
+    assertThat(r.code()).as(r.toString()).isZero();
+    List<String> lines = r.out().strip().lines().toList();
+    return Long.parseLong(lines.get(lines.size() - 1));
+  }
+
+  private Path write(String name, String content) throws IOException {
+    Path f = temp.resolve(name);
+    Files.writeString(f, content, StandardCharsets.UTF_8);
+    return f;
+  }
+
+  /** Every command of the tree, as the words that invoke it. */
+  static Stream<List<String>> commands() {
+    List<List<String>> out = new ArrayList<>();
+    collect(new CommandLine(new Cdp()), new ArrayList<>(), out);
+    return out.stream();
+  }
+
+  private static void collect(CommandLine cmd, List<String> path, List<List<String>> out) {
+    out.add(List.copyOf(path));
+    cmd.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (sub.getCommandSpec().name().equals(name)) {
+                List<String> next = new ArrayList<>(path);
+                next.add(name);
+                collect(sub, next, out);
+              }
+            });
+  }
+
+  @ParameterizedTest
+  @MethodSource("commands")
+  void everyCommandPrintsItsHelpAndExitsZero(List<String> command) {
+    List<String> args = new ArrayList<>(command);
+    args.add("--help");
+
+    Result r = cdp(args.toArray(new String[0]));
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("Usage:");
+    assertThat(r.err()).isEmpty();
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void listsATenantAfterItWasAdded() {
+    Result add = cdp("tenants", "add", "acme", "--name", "Acme Inc", "--phone-region", "DE");
+    assertThat(add.code()).as(add.toString()).isZero();
+    assertThat(add.out()).contains("Added tenant 'acme'");
+
+    Result list = cdp("tenants", "list");
+
+    assertThat(list.code()).isZero();
+    assertThat(list.out().lines().filter(l -> l.startsWith("acme ")))
+        .singleElement()
+        .asString()
+        .contains("Acme Inc", "20000", "DE");
+    assertThat(list.out()).contains("demo");
+  }
+
+  @Test
+  void refusesToAddATenantTwice() {
+    assertThat(cdp("tenants", "add", "acme").code()).isZero();
+
+    Result again = cdp("tenants", "add", "acme");
+
+    assertOneLineError(again);
+    assertThat(again.err()).contains("tenant 'acme' already exists");
+  }
+
+  static Stream<String> invalidTenantIds() {
+    return Stream.of("../x", "Acme", "a".repeat(65));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidTenantIds")
+  void refusesAnInvalidTenantIdWithOneLineAndExitCode2(String id) throws IOException {
+    Result r = cdp("tenants", "add", id);
+
+    assertOneLineError(r);
+    assertThat(r.err()).contains("tenant id");
+    assertThat(Files.readString(data.resolve("cdp.yaml"))).doesNotContain("id: " + id);
+  }
+
+  @Test
+  void printsAGeneratedWriteKeyOnceAndStoresOnlyItsHash() throws IOException {
+    assertThat(cdp("tenants", "add", "acme").code()).isZero();
+
+    Result r = cdp("sources", "add", "--tenant", "acme", "web");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    Matcher m = WRITE_KEY.matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    String key = m.group();
+    assertThat(m.find()).as("the key is printed once").isFalse();
+    assertThat(r.out().split(Pattern.quote(key), -1)).hasSize(2);
+    String yaml = Files.readString(data.resolve("cdp.yaml"));
+    assertThat(yaml).doesNotContain(key).doesNotContain("wk_");
+    List<String> hashes =
+        yaml.lines()
+            .map(String::strip)
+            .filter(l -> l.startsWith("- sha256:") || l.startsWith("- \"sha256:"))
+            .toList();
+    assertThat(hashes).hasSize(2); // demo/web and acme/web
+    assertThat(cdp("tenants", "list").out()).contains("web (1)");
+  }
+
+  @Test
+  void refusesASourceForAMissingTenantWithAHint() {
+    Result r = cdp("sources", "add", "--tenant", "ghost", "web");
+
+    assertOneLineError(r);
+    assertThat(r.err()).contains("no tenant 'ghost'", "cdp tenants add ghost");
+  }
+
+  @Test
+  void acceptsAGivenWriteKeyAndRefusesItsReuse() throws IOException {
+    assertThat(cdp("tenants", "add", "acme").code()).isZero();
+    String key = "acme-web-key-0123456789";
+
+    Result first = cdp("sources", "add", "--tenant", "acme", "web", "--write-key", key);
+    Result again = cdp("sources", "add", "--tenant", "acme", "app", "--write-key", key);
+
+    assertThat(first.code()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("Added write key for acme/web").doesNotContain(key);
+    assertThat(Files.readString(data.resolve("cdp.yaml"))).doesNotContain(key);
+    assertOneLineError(again);
+    assertThat(again.err()).contains("already in use");
+    assertThat(cdp("tenants", "list").out()).doesNotContain("app (");
+    assertOneLineError(cdp("sources", "add", "--tenant", "acme", "ios", "--write-key", "short"));
+  }
+
+  @Test
+  void runsSqlInEveryFormat() throws IOException {
+    String sql = "SELECT 1 AS one, 'a,b' AS txt";
+
+    Result table = cdp("sql", sql);
+    Result csv = cdp("sql", "--format", "csv", sql);
+    Result json = cdp("sql", "--format", "json", sql);
+
+    assertThat(List.of(table.code(), csv.code(), json.code())).containsOnly(0);
+    assertThat(table.out()).contains("one | txt").contains("1   | a,b").contains("(1 row)");
+    assertThat(csv.out()).endsWith("one,txt\n1,\"a,b\"\n");
+    JsonNode rows = Json.MAPPER.readTree(json.out().substring(json.out().indexOf('[')));
+    assertThat(rows.size()).isEqualTo(1);
+    assertThat(rows.get(0).get("one").isIntegralNumber()).isTrue();
+    assertThat(rows.get(0).get("one").asLong()).isEqualTo(1);
+    assertThat(rows.get(0).get("txt").asText()).isEqualTo("a,b");
+  }
+
+  @Test
+  void reportsBadSqlOnOneLineWithExitCode2() {
+    Result r = cdp("sql", "SELECT * FROM nowhere.nothing");
+
+    assertOneLineError(r);
+    assertThat(r.err()).contains("nothing");
+  }
+
+  @Test
+  void importsJsonLinesAndQuarantinesInvalidAndUnreadableLines() throws IOException {
+    addSource("acme", "web", "acme-web-key-0123456789");
+    Path file =
+        write(
+            "calls.jsonl",
+            String.join(
+                "\n",
+                "{\"type\":\"track\",\"userId\":\"u-1\",\"event\":\"Signed Up\",\"messageId\":\"m-1\"}",
+                "{\"type\":\"identify\",\"userId\":\"u-1\",\"traits\":{\"email\":\" A@B.CO \"}}",
+                "",
+                "{\"type\":\"track\",\"userId\":\"u-2\"}",
+                "this is not json",
+                "{\"type\":\"page\",\"anonymousId\":\"a-1\",\"name\":\"Home\"}",
+                ""));
+
+    Result r = cdp("import", "--tenant", "acme", "--source", "web", file.toString());
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("Imported 5 calls from 1 file(s) into acme/web: 3 valid, 2 to quarantine")
+        .contains("line 4: missing_field")
+        .contains("line 5: unreadable_record")
+        .contains(" ok");
+    assertThat(count("SELECT count(*) FROM clean.events WHERE tenant = 'acme'")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM quarantine.records WHERE tenant = 'acme'")).isEqualTo(2);
+    assertThat(
+            count(
+                "SELECT count(*) FROM quarantine.records WHERE reason = 'unreadable_record'"
+                    + " AND payload = 'this is not json'"))
+        .isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM raw.events WHERE tenant = 'acme'")).isEqualTo(5);
+    assertThat(
+            count(
+                "SELECT count(*) FROM clean.events WHERE traits->>'email' = 'a@b.co'"
+                    + " AND type = 'identify'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void importsCsvWithAHeaderAndColumnMappings() throws IOException {
+    addSource("acme", "crm", "acme-crm-key-0123456789");
+    Path file =
+        write(
+            "people.csv",
+            "user_id,mail,plan,seats\n"
+                + "u-1, Alice@Example.COM ,pro,5\n"
+                + "u-2,bob@example.com,free,1\n");
+
+    Result r =
+        cdp(
+            "import",
+            "--tenant",
+            "acme",
+            "--source",
+            "crm",
+            "--type",
+            "identify",
+            "--map",
+            "mail=traits.email",
+            file.toString());
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("Imported 2 calls").contains("2 valid, 0 to quarantine");
+    assertThat(
+            count(
+                "SELECT count(*) FROM clean.events WHERE type = 'identify' AND user_id = 'u-1'"
+                    + " AND traits->>'email' = 'alice@example.com' AND traits->>'plan' = 'pro'"
+                    + " AND CAST(traits->'seats' AS INTEGER) = 5"))
+        .isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM clean.events WHERE source = 'crm'")).isEqualTo(2);
+  }
+
+  @Test
+  void skipsCsvRowsWithTheWrongNumberOfFieldsAndNamesTheirLines() throws IOException {
+    addSource("acme", "crm", "acme-crm-key-0123456789");
+    Path file =
+        write(
+            "people.csv",
+            "user_id,email,plan\n"
+                + "u-1,a@example.com,pro\n"
+                + "u-2,b@example.com\n"
+                + "u-3,c@example.com,free,extra\n"
+                + "u-4,d@example.com,basic\n");
+
+    Result r = cdp("import", "--tenant", "acme", "--source", "crm", file.toString());
+
+    assertThat(r.code()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("2 valid, 0 to quarantine; 2 rows skipped")
+        .contains("people.csv line 3: 2 fields, but the header has 3; row skipped")
+        .contains("people.csv line 4: 4 fields, but the header has 3; row skipped");
+    assertThat(count("SELECT count(*) FROM clean.events WHERE user_id IN ('u-1', 'u-4')"))
+        .isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM clean.events")).isEqualTo(2);
+  }
+
+  @Test
+  void namesTheLineWhereARowStartsAfterAQuotedMultiLineField() throws IOException {
+    addSource("acme", "crm", "acme-crm-key-0123456789");
+    Path file =
+        write(
+            "notes.csv",
+            "user_id,email,note\n"
+                + "u-1,a@example.com,\"two\n"
+                + "lines\"\n"
+                + ",b@example.com,no id\n"
+                + "u-3,c@example.com\n");
+
+    Result r = cdp("import", "--tenant", "acme", "--source", "crm", file.toString());
+
+    assertThat(r.code()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("Imported 2 calls")
+        .contains("1 valid, 1 to quarantine; 1 rows skipped")
+        .contains("notes.csv line 4: missing_identity")
+        .contains("notes.csv line 5: 2 fields, but the header has 3; row skipped");
+    assertThat(count("SELECT count(*) FROM clean.events WHERE properties IS NULL")).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM quarantine.records WHERE reason = 'missing_identity'"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void refusesAMappingOfAColumnTheCsvDoesNotHave() throws IOException {
+    addSource("acme", "crm", "acme-crm-key-0123456789");
+    Path file = write("people.csv", "user_id,email\nu-1,a@example.com\n");
+
+    Result r =
+        cdp(
+            "import",
+            "--tenant",
+            "acme",
+            "--source",
+            "crm",
+            "--map",
+            "mail=traits.email",
+            file.toString());
+
+    assertOneLineError(r);
+    assertThat(r.err()).contains("--map names column 'mail'");
+    assertThat(count("SELECT count(*) FROM raw.events")).isZero();
+  }
+
+  @Test
+  void runOnAnEmptyDataDirectoryHasNothingToDo() {
+    Result r = cdp("run");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("(nothing to do)");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void demoRunsEndToEndWithBalancedAccounting() {
+    Result r = cdp("demo", "--people", "20");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("tenant", "received", "raw", "clean", "quarantined", "duplicates", "check");
+    assertThat(r.out().lines().filter(l -> l.startsWith("demo ")))
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).endsWith(" ok"));
+    assertThat(r.out()).doesNotContain("MISMATCH");
+  }
+}
