@@ -38,7 +38,9 @@ public final class Cdp implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-          commandLine.getErr().println("cdp " + commandLine.getCommandName() + ": " + message);
+          commandLine
+              .getErr()
+              .println(commandLine.getCommandSpec().qualifiedName() + ": " + message);
           if (System.getenv("CDP_DEBUG") != null) {
             e.printStackTrace(commandLine.getErr());
           }

@@ -83,24 +83,33 @@ public final class HttpIngestServer implements AutoCloseable {
 
   private void handleIngest(HttpExchange ex) throws IOException {
     try (ex) {
-      String requestId = UUID.randomUUID().toString();
-      byte[] body = readLimited(ex.getRequestBody());
-      var h = ex.getRequestHeaders();
-      IngestResponse r =
-          ingest.handle(
-              new IngestRequest(
-                  ex.getRequestMethod(),
-                  ex.getRequestURI().getRawPath(),
-                  h.getFirst("Content-Type"),
-                  h.getFirst("Content-Encoding"),
-                  h.getFirst("Authorization"),
-                  body,
-                  clock.instant(),
-                  requestId));
+      IngestResponse r;
+      try {
+        String requestId = UUID.randomUUID().toString();
+        byte[] body = readLimited(ex.getRequestBody());
+        var h = ex.getRequestHeaders();
+        r =
+            ingest.handle(
+                new IngestRequest(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getRawPath(),
+                    h.getFirst("Content-Type"),
+                    h.getFirst("Content-Encoding"),
+                    h.getFirst("Authorization"),
+                    body,
+                    clock.instant(),
+                    requestId));
+      } catch (RuntimeException e) {
+        LOG.error("request failed: {}", e.toString());
+        r =
+            new IngestResponse(
+                500,
+                "{\"success\":false,\"code\":\"internal_error\",\"message\":\"the request could"
+                    + " not be processed; retry\"}",
+                Map.of("Retry-After", "1"),
+                0);
+      }
       send(ex, r.status(), r.body(), r.headers());
-    } catch (IOException | RuntimeException e) {
-      LOG.error("request failed: {}", e.toString());
-      throw e;
     }
   }
 

@@ -88,7 +88,13 @@ public final class Spool implements EventSink, Closeable {
       throw new SpoolLockedException(dir);
     }
     this.lock = l;
-    openNewSegment();
+    try {
+      openNewSegment();
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
     this.writer = new Thread(this::writeLoop, "spool-writer");
     writer.setDaemon(true);
     writer.start();
@@ -166,6 +172,14 @@ public final class Spool implements EventSink, Closeable {
           }
         } catch (IOException e) {
           failure = e;
+          // The segment may now end in a partial frame; later frames behind it would be read as a
+          // torn tail and skipped. Seal it and continue in a new segment so that every append
+          // acknowledged from now on is readable.
+          try {
+            openNewSegment();
+          } catch (IOException rollFailure) {
+            e.addSuppressed(rollFailure);
+          }
         }
       }
       for (Pending p : group) {
