@@ -70,12 +70,31 @@ public final class IngestService {
     this.validator = validator;
   }
 
+  /**
+   * CORS headers on every answer: browser SDKs (analytics.js) post from any origin, authenticated
+   * by the write key, never by cookies.
+   */
+  static final Map<String, String> CORS =
+      Map.of(
+          "Access-Control-Allow-Origin", "*",
+          "Access-Control-Allow-Methods", "POST, OPTIONS",
+          "Access-Control-Allow-Headers", "Content-Type, Content-Encoding, Authorization",
+          "Access-Control-Max-Age", "86400");
+
   public IngestResponse handle(IngestRequest request) {
-    try {
-      return process(request);
-    } catch (Rejection r) {
-      return r.response(request.requestId());
+    IngestResponse response;
+    if ("OPTIONS".equalsIgnoreCase(request.method())) {
+      response = new IngestResponse(204, "", Map.of(), 0);
+    } else {
+      try {
+        response = process(request);
+      } catch (Rejection r) {
+        response = r.response(request.requestId());
+      }
     }
+    Map<String, String> headers = new java.util.HashMap<>(CORS);
+    headers.putAll(response.headers());
+    return new IngestResponse(response.status(), response.body(), headers, response.stored());
   }
 
   private IngestResponse process(IngestRequest request) {

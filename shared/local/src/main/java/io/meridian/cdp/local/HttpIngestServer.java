@@ -132,9 +132,12 @@ public final class HttpIngestServer implements AutoCloseable {
   private static void send(HttpExchange ex, int status, String body, Map<String, String> headers)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
+    if (bytes.length > 0) {
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+    }
     headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-    ex.sendResponseHeaders(status, bytes.length);
+    // -1: no body (204 must not carry one); otherwise a fixed length.
+    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(bytes);
     }
