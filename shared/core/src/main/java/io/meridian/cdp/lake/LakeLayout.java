@@ -74,18 +74,16 @@ public final class LakeLayout {
   }
 
   public static String cleanEventsKey(String tenant, LocalDate dt, String partId) {
-    return CLEAN_EVENTS
-        + "tenant="
-        + Ids.require("tenant", tenant)
-        + "/dt="
-        + dt
-        + "/"
-        + partId
-        + ".parquet";
+    return parquetKey(CLEAN_EVENTS, tenant, dt, partId);
   }
 
   public static String quarantineKey(String tenant, LocalDate dt, String partId) {
-    return QUARANTINE_RECORDS
+    return parquetKey(QUARANTINE_RECORDS, tenant, dt, partId);
+  }
+
+  /** A Parquet file of a table partitioned by tenant and day. */
+  private static String parquetKey(String table, String tenant, LocalDate dt, String partId) {
+    return table
         + "tenant="
         + Ids.require("tenant", tenant)
         + "/dt="
