@@ -4,6 +4,7 @@ import static io.meridian.cdp.parquet.Column.optional;
 import static io.meridian.cdp.parquet.Column.required;
 
 import io.meridian.cdp.parquet.ColumnType;
+import io.meridian.cdp.parquet.ParquetFiles;
 import io.meridian.cdp.parquet.TableSchema;
 import java.util.List;
 
@@ -19,22 +20,30 @@ public final class CleanTables {
           "events",
           List.of(
               required("source", ColumnType.STRING),
-              required("message_id", ColumnType.STRING),
+              required("message_id", ColumnType.STRING).withoutDictionary(),
               required("type", ColumnType.STRING),
               optional("event", ColumnType.STRING),
               optional("name", ColumnType.STRING),
-              optional("user_id", ColumnType.STRING),
-              optional("anonymous_id", ColumnType.STRING),
+              optional("user_id", ColumnType.STRING).withoutDictionary(),
+              optional("anonymous_id", ColumnType.STRING).withoutDictionary(),
               optional("group_id", ColumnType.STRING),
               optional("previous_id", ColumnType.STRING),
-              required("timestamp", ColumnType.TIMESTAMP),
-              optional("original_timestamp", ColumnType.TIMESTAMP),
-              optional("sent_at", ColumnType.TIMESTAMP),
+              required("timestamp", ColumnType.TIMESTAMP).withoutDictionary(),
+              optional("original_timestamp", ColumnType.TIMESTAMP).withoutDictionary(),
+              optional("sent_at", ColumnType.TIMESTAMP).withoutDictionary(),
               required("received_at", ColumnType.TIMESTAMP),
-              optional("properties", ColumnType.JSON),
-              optional("traits", ColumnType.JSON),
+              optional("properties", ColumnType.JSON).withoutDictionary(),
+              optional("traits", ColumnType.JSON).withoutDictionary(),
               optional("context", ColumnType.JSON),
               optional("integrations", ColumnType.JSON)));
+
+  /**
+   * How {@code clean.events} files are written: ZSTD level 9 rather than the default 3, because the
+   * JSON text columns shrink by a fifth for little extra time (level 3 made files about 15% larger
+   * than DuckDB's of the same calls).
+   */
+  static final ParquetFiles.Options EVENTS_FILES =
+      new ParquetFiles.Options(9, 64L * 1024 * 1024, 1024 * 1024);
 
   /** {@code quarantine.records}: one row per rejected record, with the reason. */
   public static final TableSchema QUARANTINE =

@@ -15,10 +15,8 @@ import io.meridian.cdp.lake.LakeLayout.RawObject;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.parquet.ParquetFiles;
 import io.meridian.cdp.parquet.RowWriter;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,29 +107,30 @@ public final class RawToClean {
     long output = 0;
     long duplicates = 0;
     Map<String, Long> quarantined = new TreeMap<>();
-    try (RowWriter clean = ParquetFiles.create(CleanTables.EVENTS, cleanFile);
+    try (RowWriter clean =
+            ParquetFiles.create(CleanTables.EVENTS, cleanFile, CleanTables.EVENTS_FILES);
         RowWriter quarantine = ParquetFiles.create(CleanTables.QUARANTINE, quarantineFile);
-        BufferedReader lines =
-            new BufferedReader(
-                new InputStreamReader(
-                    new GZIPInputStream(new ByteArrayInputStream(gz), 64 * 1024),
-                    StandardCharsets.UTF_8),
-                64 * 1024)) {
+        GZIPInputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(gz), 64 * 1024)) {
+      ByteLines lines = new ByteLines(unzipped, 64 * 1024);
       Set<String> seenInObject = new HashSet<>();
       List<CleanEvent> chunk = new ArrayList<>(CHUNK);
       int chunkNo = 0;
       String lastBatchText = null;
       JsonNode lastBatch = null;
-      String line;
-      while ((line = lines.readLine()) != null) {
-        if (line.isEmpty()) {
+      while (lines.next()) {
+        if (lines.length() == 0) {
           continue;
         }
         input++;
+        String line = lines.isAscii() ? null : lines.text();
         Envelope envelope;
         try {
-          envelope = EnvelopeCodec.decode(line);
+          envelope =
+              line == null
+                  ? decodeAscii(lines.buffer(), lines.start(), lines.length())
+                  : EnvelopeCodec.decode(line);
         } catch (IllegalArgumentException e) {
+          line = lines.text();
           quarantine.write(
               quarantineRow(
                   raw.source(),
@@ -187,7 +186,7 @@ public final class RawToClean {
       long[] r = flush(raw, chunkNo, chunk, clean);
       output += r[0];
       duplicates += r[1];
-      lines.close();
+      unzipped.close();
       clean.close();
       quarantine.close();
       String part = raw.partId();
@@ -240,6 +239,18 @@ public final class RawToClean {
     }
     chunk.clear();
     return new long[] {written, dups.size()};
+  }
+
+  /**
+   * Decodes an ASCII line from its bytes, sparing the String; a line that is no envelope is decoded
+   * again as text, so that the error (which names its source) reads as before.
+   */
+  private static Envelope decodeAscii(byte[] bytes, int offset, int length) {
+    try {
+      return EnvelopeCodec.decode(bytes, offset, length);
+    } catch (IllegalArgumentException e) {
+      return EnvelopeCodec.decode(new String(bytes, offset, length, StandardCharsets.US_ASCII));
+    }
   }
 
   static int utf8Length(String s) {

@@ -38,8 +38,18 @@ public final class SegmentCallValidator {
       Map.of("alias", new String[] {"previousId", "userId"}, "group", new String[] {"groupId"});
 
   private final JsonSchema schema;
+  private final boolean fastPath;
 
   public SegmentCallValidator() {
+    this(true);
+  }
+
+  /**
+   * @param fastPath whether calls that {@link SchemaFastPath} finds conforming skip the full JSON
+   *     Schema validation; false only to compare both in tests
+   */
+  SegmentCallValidator(boolean fastPath) {
+    this.fastPath = fastPath;
     try (InputStream in = SegmentCallValidator.class.getResourceAsStream(SCHEMA_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("schema resource missing: " + SCHEMA_RESOURCE);
@@ -88,7 +98,8 @@ public final class SegmentCallValidator {
     if (shape.isPresent()) {
       return shape;
     }
-    Set<ValidationMessage> errors = schema.validate(call);
+    Set<ValidationMessage> errors =
+        fastPath && SchemaFastPath.conforms(call) ? Set.of() : schema.validate(call);
     if (!errors.isEmpty()) {
       return Optional.of(
           errors.stream()
@@ -130,7 +141,7 @@ public final class SegmentCallValidator {
   /** Parses an ISO-8601 date-time with offset ({@code Z} or {@code +01:00}). */
   public static Optional<OffsetDateTime> parseTimestamp(String text) {
     try {
-      return Optional.of(OffsetDateTime.parse(text));
+      return Optional.of(Timestamps.parseOffsetDateTime(text));
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import io.meridian.cdp.event.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +124,7 @@ public final class EnvelopeCodec {
     }
     Instant received;
     try {
-      received = Instant.parse(receivedAt);
+      received = Timestamps.parseInstant(receivedAt);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "not an envelope line: receivedAt is not an ISO-8601 instant", e);

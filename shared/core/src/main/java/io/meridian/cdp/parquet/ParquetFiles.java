@@ -60,15 +60,15 @@ public final class ParquetFiles {
   }
 
   /**
-   * Creates (or overwrites) {@code file}: Parquet 1.0 data pages with dictionary encoding, every
-   * column chunk ZSTD-compressed, min/max statistics on.
+   * Creates (or overwrites) {@code file}: Parquet 1.0 data pages with dictionary encoding (except
+   * for columns that turn it off), every column chunk ZSTD-compressed, min/max statistics on.
    */
   public static RowWriter create(TableSchema schema, Path file, Options options)
       throws IOException {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
-    ParquetWriter<Object[]> writer =
+    RowWriteSupport.Builder builder =
         new RowWriteSupport.Builder(new LocalOutputFile(file), new RowWriteSupport(schema))
             .withConf(new PlainParquetConfiguration())
             .withCodecFactory(new ZstdCodecFactory(options.zstdLevel()))
@@ -79,8 +79,13 @@ public final class ParquetFiles {
             .withDictionaryPageSize(options.pageBytes())
             .withDictionaryEncoding(true)
             .withWriterVersion(WriterVersion.PARQUET_1_0)
-            .withValidation(false)
-            .build();
+            .withValidation(false);
+    for (Column column : schema.columns()) {
+      if (!column.dictionary()) {
+        builder.withDictionaryEncoding(column.name(), false);
+      }
+    }
+    ParquetWriter<Object[]> writer = builder.build();
     return new ParquetRowWriter(writer, schema, file);
   }
 
