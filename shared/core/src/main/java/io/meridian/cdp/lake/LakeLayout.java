@@ -16,6 +16,13 @@ import java.util.regex.Pattern;
  */
 public final class LakeLayout {
   public static final String RAW = "raw/";
+
+  /**
+   * Stream records that carry no routable envelope: kept (never dropped), outside the raw zone and
+   * every tenant's partitions, so no table reads them.
+   */
+  public static final String RAW_UNROUTABLE = "_unroutable/raw/";
+
   public static final String CLEAN_EVENTS = "clean/events/";
   public static final String QUARANTINE_RECORDS = "quarantine/records/";
   public static final String ACCOUNTING = "_ops/accounting/";
@@ -41,9 +48,7 @@ public final class LakeLayout {
   public static String rawKey(String tenant, String source, Instant receivedAt, String batchId) {
     Ids.require("tenant", tenant);
     Ids.require("source", source);
-    if (!BATCH_ID.matcher(batchId).matches()) {
-      throw new IllegalArgumentException("batch id '" + batchId + "' is not key-safe");
-    }
+    requireBatchId(batchId);
     var t = receivedAt.atZone(ZoneOffset.UTC);
     return RAW
         + "tenant="
@@ -57,6 +62,18 @@ public final class LakeLayout {
         + "/"
         + batchId
         + ".jsonl.gz";
+  }
+
+  /** Key of the unroutable records of one batch, by the day they arrived. */
+  public static String unroutableKey(LocalDate dt, String batchId) {
+    requireBatchId(batchId);
+    return RAW_UNROUTABLE + "dt=" + dt + "/" + batchId + ".jsonl.gz";
+  }
+
+  private static void requireBatchId(String batchId) {
+    if (!BATCH_ID.matcher(batchId).matches()) {
+      throw new IllegalArgumentException("batch id '" + batchId + "' is not key-safe");
+    }
   }
 
   public static Optional<RawObject> parseRawKey(String key) {

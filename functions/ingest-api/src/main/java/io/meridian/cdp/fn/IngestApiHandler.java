@@ -1,0 +1,105 @@
+package io.meridian.cdp.fn;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.meridian.cdp.aws.AwsEnvironment;
+import io.meridian.cdp.aws.KinesisEventSink;
+import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.ingest.EventSink;
+import io.meridian.cdp.ingest.IngestRequest;
+import io.meridian.cdp.ingest.IngestResponse;
+import io.meridian.cdp.ingest.IngestService;
+import io.meridian.cdp.ingest.RateLimiter;
+import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.Tenants;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The Segment-compatible Tracking API on AWS: an API Gateway HTTP API (payload format 2.0, {@code
+ * $default} stage) invokes this handler, which hands the request to {@link IngestService} with
+ * Kinesis as the {@link EventSink}, and maps the answer back. Events are durable in Kinesis before
+ * the client gets its 200; when Kinesis cannot take them the client gets a 503 and retries.
+ *
+ * <p>Environment, read once at cold start: {@code STREAM_NAME} (the Kinesis stream), {@code
+ * CONFIG_BUCKET} and {@code CONFIG_KEY} (where {@code cdp.yaml} lives; a config change takes effect
+ * in new execution environments), {@code AWS_REGION} (set by Lambda). The tenant rate limit is
+ * enforced per execution environment, so the effective limit scales with concurrency.
+ */
+public final class IngestApiHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+  private final IngestService ingest;
+
+  /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
+  public IngestApiHandler() throws IOException {
+    this(
+        configFromS3(),
+        new KinesisEventSink(
+            AwsEnvironment.kinesis(), AwsEnvironment.require(AwsEnvironment.STREAM_NAME)));
+  }
+
+  IngestApiHandler(CdpConfig config, EventSink sink) {
+    Tenants tenants = new Tenants(config);
+    this.ingest =
+        new IngestService(() -> tenants, sink, new RateLimiter(), new SegmentCallValidator());
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return toResponse(ingest.handle(toRequest(event)));
+  }
+
+  /** The request as the core sees it. API Gateway lower-cases header names; lookups ignore case. */
+  static IngestRequest toRequest(APIGatewayV2HTTPEvent event) {
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (event.getHeaders() != null) {
+      headers.putAll(event.getHeaders());
+    }
+    APIGatewayV2HTTPEvent.RequestContext request = event.getRequestContext();
+    return new IngestRequest(
+        request.getHttp().getMethod(),
+        event.getRawPath(),
+        headers.get("content-type"),
+        headers.get("content-encoding"),
+        headers.get("authorization"),
+        body(event),
+        Instant.ofEpochMilli(request.getTimeEpoch()),
+        request.getRequestId());
+  }
+
+  private static byte[] body(APIGatewayV2HTTPEvent event) {
+    String body = event.getBody();
+    if (body == null) {
+      return new byte[0];
+    }
+    return event.getIsBase64Encoded()
+        ? Base64.getDecoder().decode(body)
+        : body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static APIGatewayV2HTTPResponse toResponse(IngestResponse response) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.putAll(response.headers());
+    return APIGatewayV2HTTPResponse.builder()
+        .withStatusCode(response.status())
+        .withHeaders(headers)
+        .withBody(response.body())
+        .withIsBase64Encoded(false)
+        .build();
+  }
+
+  private static CdpConfig configFromS3() throws IOException {
+    try (S3Client s3 = AwsEnvironment.s3()) {
+      return AwsEnvironment.config(s3);
+    }
+  }
+}

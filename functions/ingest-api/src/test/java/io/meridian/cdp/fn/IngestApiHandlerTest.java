@@ -1,0 +1,148 @@
+package io.meridian.cdp.fn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.cdp.event.Json;
+import io.meridian.cdp.ingest.Envelope;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class IngestApiHandlerTest {
+  private final RecordingSink sink = RecordingSink.working();
+  private final IngestApiHandler handler = new IngestApiHandler(Fixtures.config(), sink);
+
+  private static APIGatewayV2HTTPEvent event(String name) {
+    return Fixtures.event("api-gateway/" + name, APIGatewayV2HTTPEvent.class);
+  }
+
+  private static JsonNode body(APIGatewayV2HTTPResponse response) throws Exception {
+    return Json.MAPPER.readTree(response.getBody());
+  }
+
+  @ParameterizedTest(name = "{0} → {1}")
+  @CsvSource({
+    "track.json, 200, 1",
+    "batch.json, 200, 4",
+    "batch-base64-gzip.json, 200, 4",
+    "bad-json.json, 400, 0",
+    "no-write-key.json, 401, 0"
+  })
+  void answersEachFixtureWithItsStatusAndStoresItsCalls(String fixture, int status, int stored)
+      throws Exception {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event(fixture), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(status);
+    assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json");
+    assertThat(response.getIsBase64Encoded()).isFalse();
+    assertThat(body(response).get("success").asBoolean()).isEqualTo(status == 200);
+    assertThat(sink.envelopes).hasSize(stored);
+  }
+
+  @Test
+  void storesATrackCallWithTheReceiptMetadataOfTheApiGatewayRequest() throws Exception {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event("track.json"), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(body(response).get("requestId").asText()).isEqualTo("Uq3kPj7SIAMEbxQ=");
+    Envelope e = sink.envelopes.get(0);
+    assertThat(e.tenant()).isEqualTo("acme");
+    assertThat(e.source()).isEqualTo("web");
+    assertThat(e.messageId()).isEqualTo("node-next-1795514398000-7f3c");
+    assertThat(e.type()).isEqualTo("track");
+    assertThat(e.receivedAt()).isEqualTo(Instant.parse("2026-11-24T10:00:00.123Z"));
+    assertThat(e.requestId()).isEqualTo("Uq3kPj7SIAMEbxQ=");
+    assertThat(e.payload()).isEqualTo(event("track.json").getBody());
+  }
+
+  @Test
+  void keepsAnInvalidCallOfABatchAndListsItAsQuarantined() throws Exception {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event("batch.json"), null);
+
+    JsonNode body = body(response);
+    assertThat(body.get("received").asInt()).isEqualTo(4);
+    assertThat(body.get("valid").asInt()).isEqualTo(3);
+    assertThat(body.get("problems").get(0).get("code").asText()).isEqualTo("missing_field");
+    assertThat(body.get("problems").get(0).get("outcome").asText()).isEqualTo("quarantined");
+    assertThat(sink.envelopes)
+        .extracting(Envelope::messageId)
+        .containsExactly(
+            "ajs-next-1795514400900-a1",
+            "ajs-next-1795514401000-a2",
+            "ajs-next-1795514401100-a3",
+            "ajs-next-1795514401200-a4");
+    assertThat(sink.envelopes.get(0).batch()).contains("analytics.js");
+  }
+
+  @Test
+  void decodesTheBase64GzipBodyOfACompressedBatch() {
+    handler.handleRequest(event("batch.json"), null);
+    handler.handleRequest(event("batch-base64-gzip.json"), null);
+
+    assertThat(sink.envelopes).hasSize(8);
+    assertThat(sink.envelopes.subList(4, 8))
+        .extracting(Envelope::payload)
+        .containsExactlyElementsOf(
+            sink.envelopes.subList(0, 4).stream().map(Envelope::payload).toList());
+    assertThat(sink.envelopes.get(4).requestId()).isEqualTo("Uq3kWg9XIAMEbzA=");
+  }
+
+  @Test
+  void refusesMalformedJsonWith400NamingTheProblem() throws Exception {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event("bad-json.json"), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(body(response).get("code").asText()).isEqualTo("malformed_json");
+  }
+
+  @Test
+  void refusesACallWithoutWriteKeyWith401AndAChallenge() throws Exception {
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event("no-write-key.json"), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(401);
+    assertThat(response.getHeaders()).containsEntry("WWW-Authenticate", "Basic realm=\"cdp\"");
+    assertThat(body(response).get("message").asText()).startsWith("missing write key");
+  }
+
+  @Test
+  void answers503WithRetryAfterWhenKinesisCannotStoreTheCalls() throws Exception {
+    IngestApiHandler failing = new IngestApiHandler(Fixtures.config(), RecordingSink.unavailable());
+
+    APIGatewayV2HTTPResponse response = failing.handleRequest(event("track.json"), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(503);
+    assertThat(response.getHeaders()).containsEntry("Retry-After", "1");
+    assertThat(body(response).get("code").asText()).isEqualTo("unavailable");
+  }
+
+  @Test
+  void readsHeadersWhateverTheCaseOfTheirNames() {
+    APIGatewayV2HTTPEvent event = event("track.json");
+    Map<String, String> headers = new LinkedHashMap<>();
+    event.getHeaders().forEach((name, value) -> headers.put(name.toUpperCase(), value));
+    event.setHeaders(headers);
+
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(sink.envelopes).hasSize(1);
+  }
+
+  @Test
+  void refusesAnotherMethodWith405() {
+    APIGatewayV2HTTPEvent event = event("track.json");
+    event.getRequestContext().getHttp().setMethod("GET");
+
+    APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(405);
+    assertThat(response.getHeaders()).containsEntry("Allow", "POST");
+    assertThat(sink.envelopes).isEmpty();
+  }
+}

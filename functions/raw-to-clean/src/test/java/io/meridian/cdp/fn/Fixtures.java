@@ -1,0 +1,57 @@
+package io.meridian.cdp.fn;
+
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.ConfigFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The Lambda event payloads of the top-level {@code test-events/} folder, deserialized exactly as
+ * the Lambda Java runtime does it, and the tenant config they go with.
+ */
+final class Fixtures {
+  private static final Path ROOT = Path.of("../../test-events");
+
+  private Fixtures() {}
+
+  static Path path(String relative) {
+    return ROOT.resolve(relative);
+  }
+
+  static String text(String relative) {
+    try {
+      return Files.readString(path(relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The event in {@code test-events/<relative>}. */
+  static <T> T event(String relative, Class<T> type) {
+    try (InputStream in = Files.newInputStream(path(relative))) {
+      return LambdaEventSerializers.serializerFor(type, Fixtures.class.getClassLoader())
+          .fromJson(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An event of {@code type} from JSON text. */
+  static <T> T eventFromJson(String json, Class<T> type) {
+    return LambdaEventSerializers.serializerFor(type, Fixtures.class.getClassLoader())
+        .fromJson(json);
+  }
+
+  /** {@code test-events/cdp.yaml}: tenant {@code acme} with source {@code web}. */
+  static CdpConfig config() {
+    try {
+      return ConfigFile.load(path("cdp.yaml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.meridian.cdp.fn;
+
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A function's deployable jar ({@code target/<artifactId>-lambda.jar}) loaded on its own, with
+ * nothing of the build's class path visible, and driven the way the Lambda Java runtime drives it:
+ * events deserialized by {@code aws-lambda-java-serialization} against the jar's own event classes.
+ * Proves the shaded jar holds everything the handler needs. Reflection is the price of the separate
+ * class loader, and stays in tests.
+ */
+final class LambdaJar implements AutoCloseable {
+  private final URLClassLoader loader;
+
+  private LambdaJar(URLClassLoader loader) {
+    this.loader = loader;
+  }
+
+  /** The jar named by the {@code lambda.jar} system property (set by the failsafe plugin). */
+  static LambdaJar open() throws IOException {
+    Path jar = Path.of(System.getProperty("lambda.jar", "target/lambda.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " does not exist: run this test with `mvn verify`");
+    }
+    return new LambdaJar(
+        new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
+  }
+
+  Class<?> type(String name) throws ClassNotFoundException {
+    return Class.forName(name, false, loader);
+  }
+
+  /** A new instance through the (package-private) constructor with {@code parameterTypes}. */
+  Object construct(String className, List<Class<?>> parameterTypes, Object... args)
+      throws Exception {
+    Constructor<?> c =
+        type(className).getDeclaredConstructor(parameterTypes.toArray(Class<?>[]::new));
+    c.setAccessible(true);
+    return unwrap(() -> c.newInstance(args));
+  }
+
+  /** {@code test-events/cdp.yaml} read by the jar's own config classes. */
+  Object config() throws Exception {
+    Method load = type("io.meridian.cdp.tenant.ConfigFile").getMethod("load", Path.class);
+    return unwrap(() -> load.invoke(null, Fixtures.path("cdp.yaml")));
+  }
+
+  /** The fixture deserialized into the jar's event class, as the Lambda runtime does it. */
+  Object event(String fixture, String eventClass) throws Exception {
+    Class<?> type = type(eventClass);
+    try (InputStream in = Files.newInputStream(Fixtures.path(fixture))) {
+      return LambdaEventSerializers.serializerFor(type, loader).fromJson(in);
+    }
+  }
+
+  /** Calls {@code handler.handleRequest(event, null)}. */
+  Object handle(Object handler, Object event) throws Exception {
+    Method m =
+        handler
+            .getClass()
+            .getMethod(
+                "handleRequest",
+                event.getClass(),
+                type("com.amazonaws.services.lambda.runtime.Context"));
+    return unwrap(() -> m.invoke(handler, event, null));
+  }
+
+  /** Calls a public no-argument method, such as a getter of a response. */
+  static Object call(Object target, String method) throws Exception {
+    Method m = target.getClass().getMethod(method);
+    return unwrap(() -> m.invoke(target));
+  }
+
+  /** An implementation of the jar's {@code interfaceName} that delegates to {@code handler}. */
+  Object implement(String interfaceName, InvocationHandler handler) throws Exception {
+    return Proxy.newProxyInstance(loader, new Class<?>[] {type(interfaceName)}, handler);
+  }
+
+  /** The jar's {@code ObjectStore} port, kept in {@code objects}. */
+  Object objectStore(Map<String, byte[]> objects) throws Exception {
+    return implement(
+        "io.meridian.cdp.lake.ObjectStore",
+        (proxy, method, args) ->
+            switch (method.getName()) {
+              case "put" -> {
+                objects.put((String) args[0], ((byte[]) args[1]).clone());
+                yield null;
+              }
+              case "putFile" -> {
+                objects.put((String) args[0], Files.readAllBytes((Path) args[1]));
+                yield null;
+              }
+              case "get" -> Optional.ofNullable(objects.get((String) args[0])).map(byte[]::clone);
+              case "list" -> {
+                List<String> keys = new ArrayList<>();
+                for (String k : new ConcurrentSkipListMap<>(objects).keySet()) {
+                  if (k.startsWith((String) args[0])) {
+                    keys.add(k);
+                  }
+                }
+                yield keys;
+              }
+              case "exists" -> objects.containsKey((String) args[0]);
+              case "delete" -> {
+                objects.remove((String) args[0]);
+                yield null;
+              }
+              case "toString" -> "map-backed store";
+              case "hashCode" -> System.identityHashCode(proxy);
+              case "equals" -> proxy == args[0];
+              default -> throw new UnsupportedOperationException(method.getName());
+            });
+  }
+
+  @Override
+  public void close() throws IOException {
+    loader.close();
+  }
+
+  private interface Call {
+    Object run() throws Exception;
+  }
+
+  /** Runs {@code call}, rethrowing what the jar's code threw rather than the reflection wrapper. */
+  private static Object unwrap(Call call) throws Exception {
+    try {
+      return call.run();
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.meridian.cdp.aws;
+
+import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.ConfigFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Turns a Lambda function's environment into AWS clients and settings; handlers call it once, in
+ * their public constructor (cold start). The variables:
+ *
+ * <ul>
+ *   <li>{@code AWS_REGION}: set by Lambda.
+ *   <li>{@value #LAKE_BUCKET}: the data lake bucket (raw, clean and quarantine zones).
+ *   <li>{@value #LAKE_KMS_KEY_ID}: optional; KMS key for SSE-KMS writes to the lake, SSE-S3
+ *       without.
+ *   <li>{@value #STREAM_NAME}: the Kinesis data stream of accepted events.
+ *   <li>{@value #CONFIG_BUCKET} and {@value #CONFIG_KEY}: where {@code cdp.yaml} (tenants, sources,
+ *       write key hashes) is stored.
+ * </ul>
+ *
+ * <p>{@code AWS_ENDPOINT_URL} (read by the SDK itself) points the clients at an emulator.
+ */
+public final class AwsEnvironment {
+  public static final String LAKE_BUCKET = "LAKE_BUCKET";
+  public static final String LAKE_KMS_KEY_ID = "LAKE_KMS_KEY_ID";
+  public static final String STREAM_NAME = "STREAM_NAME";
+  public static final String CONFIG_BUCKET = "CONFIG_BUCKET";
+  public static final String CONFIG_KEY = "CONFIG_KEY";
+
+  private AwsEnvironment() {}
+
+  /**
+   * The value of environment variable {@code name}.
+   *
+   * @throws IllegalStateException naming the variable when it is unset or blank
+   */
+  public static String require(String name) {
+    return optional(name)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "environment variable " + name + " must be set (see the handler's Javadoc)"));
+  }
+
+  /** The value of environment variable {@code name}, empty when unset or blank. */
+  public static Optional<String> optional(String name) {
+    return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
+  }
+
+  /** An S3 client on the URL-connection HTTP client, for the function's region. */
+  public static S3Client s3() {
+    return S3Client.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
+  /** A Kinesis client on the URL-connection HTTP client, for the function's region. */
+  public static KinesisClient kinesis() {
+    return KinesisClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
+  /** {@code bucket} as an object store, with SSE-KMS when {@value #LAKE_KMS_KEY_ID} is set. */
+  public static S3ObjectStore lake(S3Client s3, String bucket) {
+    S3ObjectStore store = new S3ObjectStore(s3, bucket);
+    return optional(LAKE_KMS_KEY_ID).map(store::withKmsKey).orElse(store);
+  }
+
+  /** Reads {@code cdp.yaml} from {@value #CONFIG_BUCKET} / {@value #CONFIG_KEY}. */
+  public static CdpConfig config(S3Client s3) throws IOException {
+    return config(new S3ObjectStore(s3, require(CONFIG_BUCKET)), require(CONFIG_KEY));
+  }
+
+  /**
+   * Reads {@code cdp.yaml} stored under {@code key}.
+   *
+   * @throws IllegalStateException when there is no such object or it is not a valid config
+   */
+  public static CdpConfig config(ObjectStore store, String key) throws IOException {
+    byte[] yaml =
+        store
+            .get(key)
+            .orElseThrow(
+                () -> new IllegalStateException("tenant config " + store + key + " not found"));
+    Path file = Files.createTempFile("cdp-config", ".yaml");
+    try {
+      Files.write(file, yaml);
+      return ConfigFile.load(file);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "tenant config " + store + key + " is invalid: " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package io.meridian.cdp.aws;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * JUnit 5 extension that runs moto server (the AWS API emulator) for the AWS adapter tests: started
+ * once per JVM on a free loopback port, stopped when the test run ends. Register it with
+ * {@code @RegisterExtension static final MotoServer MOTO = new MotoServer();}.
+ *
+ * <p>The Python is {@code $CDP_TEST_PYTHON}, else the repository's {@code .venv/bin/python}; {@code
+ * ./test} creates that virtual environment from {@code requirements-test.txt}. Without either the
+ * tests fail and say so: the AWS adapters are never silently left untested.
+ */
+final class MotoServer implements BeforeAllCallback {
+  private static final Namespace NAMESPACE = Namespace.create(MotoServer.class);
+  private static final Region REGION = Region.US_EAST_1;
+  private static final StaticCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+
+  static {
+    // moto speaks Kinesis' JSON protocol, not CBOR.
+    System.setProperty("aws.cborEnabled", "false");
+  }
+
+  private Running running;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    running =
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class);
+  }
+
+  URI endpoint() {
+    if (running == null) {
+      throw new IllegalStateException("moto server is not running: register the extension");
+    }
+    return running.endpoint();
+  }
+
+  S3Client s3() {
+    return S3Client.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .forcePathStyle(true)
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
+  KinesisClient kinesis() {
+    return KinesisClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
+  /** The server process; closed by JUnit when the root context closes, at the end of the run. */
+  record Running(Process process, URI endpoint) implements AutoCloseable {
+    static Running start() {
+      Path python = python();
+      int port = freePort();
+      Path log = Path.of("target", "moto-server.log").toAbsolutePath();
+      Process process;
+      try {
+        Files.createDirectories(log.getParent());
+        process =
+            new ProcessBuilder(
+                    List.of(
+                        python.toString(),
+                        "-m",
+                        "moto.server",
+                        "-p",
+                        Integer.toString(port),
+                        "-H",
+                        "127.0.0.1"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not start moto server with " + python, e);
+      }
+      Running running = new Running(process, URI.create("http://127.0.0.1:" + port));
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      await("moto server on port " + port)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new IllegalStateException(
+                      "moto server exited with code "
+                          + process.exitValue()
+                          + "; its output is in "
+                          + log
+                          + ":\n"
+                          + Files.readString(log));
+                }
+                return answers(http, running.endpoint());
+              });
+      return running;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+
+    private static boolean answers(HttpClient http, URI endpoint) throws InterruptedException {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(endpoint.resolve("/moto-api/data.json"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        return r.statusCode() == 200;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    private static Path python() {
+      Optional<Path> configured =
+          Optional.ofNullable(System.getenv("CDP_TEST_PYTHON"))
+              .filter(s -> !s.isBlank())
+              .map(Path::of);
+      if (configured.isPresent()) {
+        if (!Files.isExecutable(configured.get())) {
+          throw new IllegalStateException(
+              "CDP_TEST_PYTHON is " + configured.get() + ", which is not an executable file");
+        }
+        return configured.get();
+      }
+      Optional<Path> venv = repositoryRoot().map(r -> r.resolve(".venv/bin/python"));
+      if (venv.isPresent() && Files.isExecutable(venv.get())) {
+        return venv.get();
+      }
+      throw new IllegalStateException(
+          "The AWS adapter tests need moto server, which runs in Python. Run ./test at the"
+              + " repository root (it creates .venv with requirements-test.txt and runs the build),"
+              + " or set CDP_TEST_PYTHON to a Python that has moto[server] installed.");
+    }
+
+    /** The nearest directory at or above the working directory with requirements-test.txt. */
+    private static Optional<Path> repositoryRoot() {
+      for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+        if (Files.exists(dir.resolve("requirements-test.txt"))) {
+          return Optional.of(dir);
+        }
+      }
+      return Optional.empty();
+    }
+
+    private static int freePort() {
+      try (ServerSocket s = new ServerSocket(0)) {
+        return s.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
