@@ -110,7 +110,7 @@ public final class IngestService {
                         "unknown_endpoint",
                         "no such endpoint; use /v1/identify, /v1/track, /v1/page, /v1/screen,"
                             + " /v1/group, /v1/alias, /v1/batch or /v1/import"));
-    checkContentType(request.contentType());
+    boolean labelledAsForm = checkContentType(request.contentType());
     byte[] raw = request.body() == null ? new byte[0] : request.body();
     int limit = endpoint.isBatch() ? Limits.MAX_BATCH_BYTES : Limits.MAX_EVENT_BYTES;
     byte[] body = decodeContent(raw, request.contentEncoding(), limit);
@@ -129,6 +129,12 @@ public final class IngestService {
               "event is " + body.length + " bytes; the limit is " + limit + " bytes (32 KB)");
     }
     String text = decodeUtf8(body);
+    if (labelledAsForm && !startsLikeJson(text)) {
+      throw new Rejection(
+          415,
+          "unsupported_media_type",
+          "the body is form data; send JSON with Content-Type application/json");
+    }
 
     Optional<SourceRef> fromHeader = Optional.empty();
     String headerKey = basicUser(request.authorization());
@@ -309,20 +315,41 @@ public final class IngestService {
     return new TrustedResult(p.envelopes.size(), problems, p.duplicates);
   }
 
-  private static void checkContentType(String contentType) {
+  /**
+   * Accepts JSON content types, {@code text/plain} (analytics.js uses it to avoid CORS preflights)
+   * and a missing header.
+   *
+   * @return true when the request is labelled {@code application/x-www-form-urlencoded}: then the
+   *     body is accepted only if it is JSON, because RudderStack's official Node SDK sends its gzip
+   *     JSON batches with that label (axios' default) and must work unchanged
+   */
+  private static boolean checkContentType(String contentType) {
     if (contentType == null || contentType.isBlank()) {
-      return;
+      return false;
     }
     String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (mime.equals("application/json")
         || mime.equals("text/plain")
         || (mime.startsWith("application/") && mime.endsWith("+json"))) {
-      return;
+      return false;
+    }
+    if (mime.equals("application/x-www-form-urlencoded")) {
+      return true;
     }
     throw new Rejection(
         415,
         "unsupported_media_type",
         "Content-Type must be application/json (or text/plain carrying JSON), not " + clip(mime));
+  }
+
+  private static boolean startsLikeJson(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isWhitespace(c)) {
+        return c == '{';
+      }
+    }
+    return false;
   }
 
   private static byte[] decodeContent(byte[] raw, String encoding, int limit) {

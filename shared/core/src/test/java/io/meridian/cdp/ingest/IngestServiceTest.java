@@ -501,6 +501,35 @@ class IngestServiceTest {
   void rejectsWrongContentTypeWith415() throws IOException {
     IngestRequest request =
         request(
+            "POST", "/v1/track", "application/xml", null, basic(ACME_KEY), TRACK.getBytes(UTF_8));
+
+    JsonNode answer = assertRejected(service.handle(request), 415, "unsupported_media_type");
+
+    assertThat(answer.get("message").asText()).contains("application/xml");
+    assertThat(sink.envelopes).isEmpty();
+  }
+
+  @Test
+  void rejectsRealFormDataWith415() throws IOException {
+    IngestRequest request =
+        request(
+            "POST",
+            "/v1/track",
+            "application/x-www-form-urlencoded",
+            null,
+            basic(ACME_KEY),
+            "userId=u-1&event=Signed+Up".getBytes(UTF_8));
+
+    JsonNode answer = assertRejected(service.handle(request), 415, "unsupported_media_type");
+
+    assertThat(answer.get("message").asText()).contains("form data");
+    assertThat(sink.envelopes).isEmpty();
+  }
+
+  @Test
+  void acceptsJsonLabelledAsFormDataAsRudderStacksNodeSdkSendsIt() {
+    IngestRequest request =
+        request(
             "POST",
             "/v1/track",
             "application/x-www-form-urlencoded",
@@ -508,9 +537,8 @@ class IngestServiceTest {
             basic(ACME_KEY),
             TRACK.getBytes(UTF_8));
 
-    JsonNode answer = assertRejected(service.handle(request), 415, "unsupported_media_type");
-
-    assertThat(answer.get("message").asText()).contains("application/x-www-form-urlencoded");
+    assertThat(service.handle(request).status()).isEqualTo(200);
+    assertThat(sink.envelopes).hasSize(1);
   }
 
   @Test

@@ -33,7 +33,7 @@ class SdkCompatibilityTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"segment", "rudderstack"})
+  @ValueSource(strings = {"segment", "rudderstack", "segment-node", "rudderstack-node"})
   void officialSdkDeliversEveryCallTypeByChangingOnlyTheEndpoint(String sdk) throws Exception {
     String key = WriteKeys.generate();
     Tenants tenants =
@@ -57,20 +57,20 @@ class SdkCompatibilityTest {
                 Clock.systemUTC(),
                 4)) {
       server.start();
-      Path script = dir.resolve("send_with_sdk.py");
-      try (InputStream in = getClass().getResourceAsStream("/sdk/send_with_sdk.py")) {
-        Files.copy(in, script);
+      String endpoint = "http://127.0.0.1:" + server.port();
+      ProcessBuilder command;
+      if (sdk.endsWith("-node")) {
+        command = new ProcessBuilder("node", nodeSdkScript().toString(), sdk, endpoint, key, "r1");
+      } else {
+        Path script = dir.resolve("send_with_sdk.py");
+        try (InputStream in = getClass().getResourceAsStream("/sdk/send_with_sdk.py")) {
+          Files.copy(in, script);
+        }
+        command =
+            new ProcessBuilder(
+                TestPython.executable(), script.toString(), sdk, endpoint, key, "r1");
       }
-      Process p =
-          new ProcessBuilder(
-                  TestPython.executable(),
-                  script.toString(),
-                  sdk,
-                  "http://127.0.0.1:" + server.port(),
-                  key,
-                  "r1")
-              .redirectErrorStream(true)
-              .start();
+      Process p = command.redirectErrorStream(true).start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(output).isZero();
@@ -98,12 +98,29 @@ class SdkCompatibilityTest {
       // Segment's SDK sends identify traits in `traits`, RudderStack's in `context.traits`;
       // both are normalized (trimmed, lower-cased).
       assertThat(identify.rows().get(0).get(1)).isEqualTo("someone@example.com");
-      assertThat((String) identify.rows().get(0).get(2)).containsIgnoringCase("python");
+      assertThat((String) identify.rows().get(0).get(2))
+          .containsIgnoringCase(sdk.endsWith("-node") ? "node" : "python");
       QueryResult revenue =
           sql.query(
               "SELECT CAST(properties->>'revenue' AS DOUBLE) FROM clean.events WHERE event ="
                   + " 'Order Completed'");
       assertThat(revenue.scalar()).isEqualTo(42.5);
     }
+  }
+
+  /** sdk-tests/send_with_sdk.mjs, with its node_modules installed by ./test. */
+  private static Path nodeSdkScript() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path script = d.resolve("sdk-tests/send_with_sdk.mjs");
+      if (Files.exists(script)) {
+        if (!Files.isDirectory(d.resolve("sdk-tests/node_modules/@segment/analytics-node"))) {
+          throw new IllegalStateException(
+              "the Node SDKs are not installed: run ./test once (npm ci in sdk-tests/)");
+        }
+        return script;
+      }
+    }
+    throw new IllegalStateException(
+        "sdk-tests/send_with_sdk.mjs not found above " + Path.of("").toAbsolutePath());
   }
 }
