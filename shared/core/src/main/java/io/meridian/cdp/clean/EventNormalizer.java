@@ -1,17 +1,15 @@
 package io.meridian.cdp.clean;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import io.meridian.cdp.event.Json;
-import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.event.Timestamps;
 import io.meridian.cdp.ingest.Envelope;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -26,11 +24,14 @@ import java.util.Optional;
  *       client sent both {@code sentAt} and an original timestamp, correcting device clock skew;
  *   <li>ids: numbers become their decimal text.
  * </ul>
+ *
+ * <p>Not thread-safe: it reuses one JSON generator for all the calls it normalizes.
  */
 public final class EventNormalizer {
   private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
   private final String defaultRegion;
+  private final JsonText jsonText = new JsonText();
 
   public EventNormalizer(String defaultRegion) {
     this.defaultRegion = defaultRegion;
@@ -118,7 +119,11 @@ public final class EventNormalizer {
     if (v == null || !v.isTextual()) {
       return null;
     }
-    return SegmentCallValidator.parseTimestamp(v.asText()).map(t -> t.toInstant()).orElse(null);
+    try {
+      return Timestamps.parseOffsetInstant(v.asText());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String text(JsonNode call, String field) {
@@ -129,14 +134,7 @@ public final class EventNormalizer {
     return v.isNumber() ? v.numberValue().toString() : v.asText();
   }
 
-  private static String json(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    try {
-      return Json.MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+  private String json(JsonNode node) {
+    return jsonText.of(node);
   }
 }

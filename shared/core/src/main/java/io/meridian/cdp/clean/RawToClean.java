@@ -16,6 +16,7 @@ import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.parquet.ParquetFiles;
 import io.meridian.cdp.parquet.RowWriter;
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class RawToClean {
     EventNormalizer normalizer = new EventNormalizer(phoneRegionOfTenant.apply(raw.tenant()));
     Files.createDirectories(workDir);
     Path cleanFile = Files.createTempFile(workDir, "clean-", ".parquet");
-    Path quarantineFile = Files.createTempFile(workDir, "quarantine-", ".parquet");
+    Quarantine quarantine = new Quarantine(workDir);
     Instant fallbackReceived =
         raw.dt().atStartOfDay(ZoneOffset.UTC).plusHours(raw.hour()).toInstant();
     long input = 0;
@@ -109,10 +110,11 @@ public final class RawToClean {
     Map<String, Long> quarantined = new TreeMap<>();
     try (RowWriter clean =
             ParquetFiles.create(CleanTables.EVENTS, cleanFile, CleanTables.EVENTS_FILES);
-        RowWriter quarantine = ParquetFiles.create(CleanTables.QUARANTINE, quarantineFile);
+        quarantine;
         GZIPInputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(gz), 64 * 1024)) {
       ByteLines lines = new ByteLines(unzipped, 64 * 1024);
-      Set<String> seenInObject = new HashSet<>();
+      // Sized for a typical raw object (up to 10,000 calls) so that it never rehashes.
+      Set<String> seenInObject = new HashSet<>(4 * CHUNK);
       List<CleanEvent> chunk = new ArrayList<>(CHUNK);
       int chunkNo = 0;
       String lastBatchText = null;
@@ -194,7 +196,7 @@ public final class RawToClean {
         store.putFile(LakeLayout.cleanEventsKey(raw.tenant(), raw.dt(), part), cleanFile);
       }
       if (!quarantined.isEmpty()) {
-        store.putFile(LakeLayout.quarantineKey(raw.tenant(), raw.dt(), part), quarantineFile);
+        store.putFile(LakeLayout.quarantineKey(raw.tenant(), raw.dt(), part), quarantine.file());
       }
       StageCounts counts =
           new StageCounts(
@@ -211,7 +213,55 @@ public final class RawToClean {
       return counts;
     } finally {
       Files.deleteIfExists(cleanFile);
-      Files.deleteIfExists(quarantineFile);
+      quarantine.delete();
+    }
+  }
+
+  /**
+   * The quarantine file of one conversion, created when the first record is rejected: most raw
+   * objects have none, and an empty Parquet file still costs a header, a footer and a file.
+   */
+  private static final class Quarantine implements Closeable {
+    private final Path workDir;
+    private Path file;
+    private RowWriter writer;
+    private boolean closed;
+
+    Quarantine(Path workDir) {
+      this.workDir = workDir;
+    }
+
+    void write(Object[] row) throws IOException {
+      if (writer == null) {
+        if (closed) {
+          throw new IllegalStateException("quarantine writer is already closed");
+        }
+        file = Files.createTempFile(workDir, "quarantine-", ".parquet");
+        writer = ParquetFiles.create(CleanTables.QUARANTINE, file);
+      }
+      writer.write(row);
+    }
+
+    /** The written file; only after a {@link #write} and {@link #close()}. */
+    Path file() {
+      if (file == null) {
+        throw new IllegalStateException("no record was quarantined");
+      }
+      return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      if (writer != null) {
+        writer.close();
+      }
+    }
+
+    void delete() throws IOException {
+      if (file != null) {
+        Files.deleteIfExists(file);
+      }
     }
   }
 

@@ -127,7 +127,7 @@ public final class SegmentCallValidator {
     }
     for (String field : TIMESTAMP_FIELDS) {
       JsonNode value = call.get(field);
-      if (value != null && !value.isNull() && parseTimestamp(value.asText()).isEmpty()) {
+      if (value != null && !value.isNull() && !isTimestamp(value.asText())) {
         return Optional.of(
             new Problem(
                 Reason.INVALID_TIMESTAMP,
@@ -145,6 +145,11 @@ public final class SegmentCallValidator {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /** Whether {@link #parseTimestamp} accepts {@code text}; the common shape without parsing it. */
+  private static boolean isTimestamp(String text) {
+    return Timestamps.isCommonShape(text) || parseTimestamp(text).isPresent();
   }
 
   private static boolean hasId(JsonNode call, String field) {

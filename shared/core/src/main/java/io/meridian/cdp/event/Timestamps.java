@@ -40,6 +40,22 @@ public final class Timestamps {
   }
 
   /**
+   * Same result as {@code parseOffsetDateTime(text).toInstant()}, without the intermediate
+   * date-time for the common shape.
+   *
+   * @throws DateTimeParseException when the text is not an ISO-8601 date-time with offset
+   */
+  public static Instant parseOffsetInstant(String text) {
+    long[] f = fields(text, true);
+    if (f == null) {
+      return OffsetDateTime.parse(text).toInstant();
+    }
+    long epochDay = LocalDate.of((int) f[0], (int) f[1], (int) f[2]).toEpochDay();
+    return Instant.ofEpochSecond(
+        epochDay * 86_400L + f[3] * 3_600L + f[4] * 60L + f[5] - f[7], f[6]);
+  }
+
+  /**
    * Same result as {@link Instant#parse(CharSequence)}.
    *
    * @throws DateTimeParseException when the text is not an ISO-8601 instant

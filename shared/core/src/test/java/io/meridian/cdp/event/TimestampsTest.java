@@ -82,6 +82,25 @@ class TimestampsTest {
   }
 
   @Test
+  void offsetInstantsMatchJavaTime() {
+    int parsed = 0;
+    for (String text : texts()) {
+      Instant expected;
+      try {
+        expected = OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        assertThatThrownBy(() -> Timestamps.parseOffsetInstant(text))
+            .as(text)
+            .isInstanceOf(DateTimeParseException.class);
+        continue;
+      }
+      assertThat(Timestamps.parseOffsetInstant(text)).as(text).isEqualTo(expected);
+      parsed++;
+    }
+    assertThat(parsed).isGreaterThan(3_000);
+  }
+
+  @Test
   void instantsMatchJavaTime() {
     int parsed = 0;
     for (String text : texts()) {

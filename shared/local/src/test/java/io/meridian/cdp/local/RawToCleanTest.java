@@ -318,6 +318,21 @@ class RawToCleanTest {
   }
 
   @Test
+  void storesNoQuarantineFileAndLeavesNoWorkFileWhenNothingIsRejected() throws IOException {
+    String rawKey = writeRaw("b1", List.of(track("m-1"), track("m-2")));
+
+    StageCounts counts = rawToClean().convert(rawKey);
+
+    assertThat(counts.output()).isEqualTo(2);
+    assertThat(counts.quarantined()).isEmpty();
+    assertThat(quarantineFile(rawKey)).doesNotExist();
+    assertThat(cleanFile(rawKey)).exists();
+    try (var left = Files.list(temp.resolve("work"))) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void countsARepeatedMessageIdWithinOneRawObjectAsDuplicate() throws IOException {
     String rawKey = writeRaw("b1", List.of(track("m-1"), track("m-1"), track("m-2")));
 
