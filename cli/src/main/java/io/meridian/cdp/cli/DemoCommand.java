@@ -51,9 +51,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--seed",
-      description = "Random seed (same seed, same traffic). Default: ${DEFAULT-VALUE}",
-      defaultValue = "42")
-  long seed;
+      description =
+          "Random seed: the same seed gives the same traffic (so a repeated seed sends only"
+              + " duplicates). Default: a new seed each run")
+  Long seed;
 
   @Override
   public Integer call() throws Exception {
@@ -67,7 +68,8 @@ final class DemoCommand implements Callable<Integer> {
           new IngestService(() -> tenants, rt.spool(), new RateLimiter(), rt.validator());
       List<TrafficGenerator.Request> requests =
           new TrafficGenerator(
-                  seed, rt.clock().instant().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3)))
+                  seed != null ? seed : new java.security.SecureRandom().nextLong(),
+                  rt.clock().instant().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(3)))
               .generate(people);
       out.printf(
           "1. Sending %d requests for %d synthetic people through the HTTP API...%n",

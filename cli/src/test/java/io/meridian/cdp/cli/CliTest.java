@@ -376,6 +376,24 @@ class CliTest {
   }
 
   @Test
+  void demoTwiceStoresNewEventsTheSecondTime() throws Exception {
+    assertThat(cdp("demo", "--people", "10").code()).isZero();
+    assertThat(cdp("demo", "--people", "10").code()).isZero();
+    Result count =
+        cdp("sql", "SELECT count(DISTINCT message_id) FROM clean.events", "--format", "csv");
+    Result dups =
+        cdp(
+            "sql",
+            "SELECT sum(duplicates) FROM ops.accounting WHERE stage = 'clean'",
+            "--format",
+            "csv");
+    long distinct = Long.parseLong(count.out().lines().skip(1).findFirst().orElseThrow().trim());
+    long duplicates = Long.parseLong(dups.out().lines().skip(1).findFirst().orElseThrow().trim());
+    // Each run sends its own messageIds; only the generator's deliberate client retries repeat.
+    assertThat(distinct).isGreaterThan(duplicates * 2);
+  }
+
+  @Test
   void demoRunsEndToEndWithBalancedAccounting() {
     Result r = cdp("demo", "--people", "20");
 
