@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * Proves the shaded jar holds everything the handler needs. Reflection is the price of the separate
  * class loader, and stays in tests.
  */
-final class LambdaJar implements AutoCloseable {
+public final class LambdaJar implements AutoCloseable {
   private final URLClassLoader loader;
 
   private LambdaJar(URLClassLoader loader) {
@@ -33,7 +33,7 @@ final class LambdaJar implements AutoCloseable {
   }
 
   /** The jar named by the {@code lambda.jar} system property (set by the failsafe plugin). */
-  static LambdaJar open() throws IOException {
+  public static LambdaJar open() throws IOException {
     Path jar = Path.of(System.getProperty("lambda.jar", "target/lambda.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " does not exist: run this test with `mvn verify`");
@@ -42,12 +42,12 @@ final class LambdaJar implements AutoCloseable {
         new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
   }
 
-  Class<?> type(String name) throws ClassNotFoundException {
+  public Class<?> type(String name) throws ClassNotFoundException {
     return Class.forName(name, false, loader);
   }
 
   /** A new instance through the (package-private) constructor with {@code parameterTypes}. */
-  Object construct(String className, List<Class<?>> parameterTypes, Object... args)
+  public Object construct(String className, List<Class<?>> parameterTypes, Object... args)
       throws Exception {
     Constructor<?> c =
         type(className).getDeclaredConstructor(parameterTypes.toArray(Class<?>[]::new));
@@ -56,13 +56,13 @@ final class LambdaJar implements AutoCloseable {
   }
 
   /** {@code test-events/cdp.yaml} read by the jar's own config classes. */
-  Object config() throws Exception {
+  public Object config() throws Exception {
     Method load = type("io.meridian.cdp.tenant.ConfigFile").getMethod("load", Path.class);
     return unwrap(() -> load.invoke(null, Fixtures.path("cdp.yaml")));
   }
 
   /** The fixture deserialized into the jar's event class, as the Lambda runtime does it. */
-  Object event(String fixture, String eventClass) throws Exception {
+  public Object event(String fixture, String eventClass) throws Exception {
     Class<?> type = type(eventClass);
     try (InputStream in = Files.newInputStream(Fixtures.path(fixture))) {
       return LambdaEventSerializers.serializerFor(type, loader).fromJson(in);
@@ -70,7 +70,7 @@ final class LambdaJar implements AutoCloseable {
   }
 
   /** Calls {@code handler.handleRequest(event, null)}. */
-  Object handle(Object handler, Object event) throws Exception {
+  public Object handle(Object handler, Object event) throws Exception {
     Method m =
         handler
             .getClass()
@@ -82,18 +82,18 @@ final class LambdaJar implements AutoCloseable {
   }
 
   /** Calls a public no-argument method, such as a getter of a response. */
-  static Object call(Object target, String method) throws Exception {
+  public static Object call(Object target, String method) throws Exception {
     Method m = target.getClass().getMethod(method);
     return unwrap(() -> m.invoke(target));
   }
 
   /** An implementation of the jar's {@code interfaceName} that delegates to {@code handler}. */
-  Object implement(String interfaceName, InvocationHandler handler) throws Exception {
+  public Object implement(String interfaceName, InvocationHandler handler) throws Exception {
     return Proxy.newProxyInstance(loader, new Class<?>[] {type(interfaceName)}, handler);
   }
 
   /** The jar's {@code ObjectStore} port, kept in {@code objects}. */
-  Object objectStore(Map<String, byte[]> objects) throws Exception {
+  public Object objectStore(Map<String, byte[]> objects) throws Exception {
     return implement(
         "io.meridian.cdp.lake.ObjectStore",
         (proxy, method, args) ->

@@ -13,16 +13,16 @@ import java.nio.file.Path;
  * The Lambda event payloads of the top-level {@code test-events/} folder, deserialized exactly as
  * the Lambda Java runtime does it, and the tenant config they go with.
  */
-final class Fixtures {
+public final class Fixtures {
   private static final Path ROOT = Path.of("../../test-events");
 
   private Fixtures() {}
 
-  static Path path(String relative) {
+  public static Path path(String relative) {
     return ROOT.resolve(relative);
   }
 
-  static String text(String relative) {
+  public static String text(String relative) {
     try {
       return Files.readString(path(relative));
     } catch (IOException e) {
@@ -31,7 +31,7 @@ final class Fixtures {
   }
 
   /** The event in {@code test-events/<relative>}. */
-  static <T> T event(String relative, Class<T> type) {
+  public static <T> T event(String relative, Class<T> type) {
     try (InputStream in = Files.newInputStream(path(relative))) {
       return LambdaEventSerializers.serializerFor(type, Fixtures.class.getClassLoader())
           .fromJson(in);
@@ -41,13 +41,13 @@ final class Fixtures {
   }
 
   /** An event of {@code type} from JSON text. */
-  static <T> T eventFromJson(String json, Class<T> type) {
+  public static <T> T eventFromJson(String json, Class<T> type) {
     return LambdaEventSerializers.serializerFor(type, Fixtures.class.getClassLoader())
         .fromJson(json);
   }
 
   /** {@code test-events/cdp.yaml}: tenant {@code acme} with source {@code web}. */
-  static CdpConfig config() {
+  public static CdpConfig config() {
     try {
       return ConfigFile.load(path("cdp.yaml"));
     } catch (IOException e) {

@@ -7,19 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An {@link EventSink} standing in for Kinesis: keeps what it is given, or refuses everything. */
-final class RecordingSink implements EventSink {
-  final List<Envelope> envelopes = new ArrayList<>();
+public final class RecordingSink implements EventSink {
+  public final List<Envelope> envelopes = new ArrayList<>();
   private final boolean available;
 
   private RecordingSink(boolean available) {
     this.available = available;
   }
 
-  static RecordingSink working() {
+  public static RecordingSink working() {
     return new RecordingSink(true);
   }
 
-  static RecordingSink unavailable() {
+  public static RecordingSink unavailable() {
     return new RecordingSink(false);
   }
 
