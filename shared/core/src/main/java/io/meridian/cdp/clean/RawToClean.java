@@ -138,7 +138,9 @@ public final class RawToClean {
                   raw.source(),
                   null,
                   fallbackReceived,
-                  new Problem(Reason.UNREADABLE_RECORD, "", e.getMessage()),
+                  // Not the parser's message: it can quote the input, and details never carry
+                  // values (the payload column has the whole line).
+                  new Problem(Reason.UNREADABLE_RECORD, "", "the raw line is not a valid envelope"),
                   line,
                   rawKey));
           quarantined.merge(Reason.UNREADABLE_RECORD, 1L, Long::sum);
