@@ -8,10 +8,8 @@ import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
-import io.meridian.cdp.tenant.CdpConfig;
-import io.meridian.cdp.tenant.SourceConfig;
-import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
+import io.meridian.cdp.tenant.TestTenants;
 import io.meridian.cdp.tenant.WriteKeys;
 import java.io.IOException;
 import java.net.URI;
@@ -36,17 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** One server for the class: stopping the JDK's HTTP server takes its whole grace second. */
 class HttpIngestServerTest {
   private static final String KEY = WriteKeys.generate();
-  private static final Tenants TENANTS =
-      new Tenants(
-          new CdpConfig(
-              1,
-              List.of(
-                  new TenantConfig(
-                      "acme",
-                      "Acme",
-                      null,
-                      null,
-                      List.of(new SourceConfig("web", List.of(WriteKeys.hash(KEY))))))));
+  private static final Tenants TENANTS = TestTenants.single("acme", "web", KEY);
 
   @TempDir static Path temp;
 

@@ -12,10 +12,8 @@ import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
 import io.meridian.cdp.lake.LakeLayout;
 import io.meridian.cdp.lake.LakeLayout.RawObject;
-import io.meridian.cdp.tenant.CdpConfig;
-import io.meridian.cdp.tenant.SourceConfig;
-import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
+import io.meridian.cdp.tenant.TestTenants;
 import io.meridian.cdp.tenant.WriteKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalPipelineTest {
   private static final String KEY = WriteKeys.generate();
-  private static final Tenants TENANTS =
-      new Tenants(
-          new CdpConfig(
-              1,
-              List.of(
-                  new TenantConfig(
-                      "acme",
-                      "Acme",
-                      null,
-                      null,
-                      List.of(new SourceConfig("web", List.of(WriteKeys.hash(KEY))))))));
+  private static final Tenants TENANTS = TestTenants.single("acme", "web", KEY);
   private static final Instant NOW = Instant.parse("2026-11-24T10:30:00Z");
 
   @TempDir Path temp;

@@ -7,17 +7,14 @@ import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
 import io.meridian.cdp.sql.QueryResult;
-import io.meridian.cdp.tenant.CdpConfig;
-import io.meridian.cdp.tenant.SourceConfig;
-import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
+import io.meridian.cdp.tenant.TestTenants;
 import io.meridian.cdp.tenant.WriteKeys;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,16 +33,7 @@ class SdkCompatibilityTest {
   @ValueSource(strings = {"segment", "rudderstack", "segment-node", "rudderstack-node"})
   void officialSdkDeliversEveryCallTypeByChangingOnlyTheEndpoint(String sdk) throws Exception {
     String key = WriteKeys.generate();
-    Tenants tenants =
-        new Tenants(
-            CdpConfig.empty()
-                .withTenant(
-                    new TenantConfig(
-                        "acme",
-                        "Acme",
-                        null,
-                        "US",
-                        List.of(new SourceConfig("server", List.of(WriteKeys.hash(key)))))));
+    Tenants tenants = TestTenants.single("acme", "server", key);
     SegmentCallValidator validator = new SegmentCallValidator();
     LocalFileObjectStore lake = new LocalFileObjectStore(dir.resolve("lake"));
     try (Spool spool = new Spool(dir.resolve("spool"));

@@ -1,0 +1,21 @@
+package io.meridian.cdp.tenant;
+
+import java.util.List;
+
+/** Tenant configurations for tests. */
+public final class TestTenants {
+  private TestTenants() {}
+
+  /** One tenant with one source that accepts {@code writeKey}; defaults everywhere else. */
+  public static Tenants single(String tenant, String source, String writeKey) {
+    return new Tenants(
+        CdpConfig.empty()
+            .withTenant(
+                new TenantConfig(
+                    tenant,
+                    null,
+                    null,
+                    null,
+                    List.of(new SourceConfig(source, List.of(WriteKeys.hash(writeKey)))))));
+  }
+}
