@@ -35,9 +35,6 @@ public final class RawZoneWriter {
     this.clock = clock;
   }
 
-  /** One object written. */
-  public record Written(String key, String tenant, String source, int events) {}
-
   /**
    * Writes {@code envelopes}, grouped by tenant, source and receipt hour, one gzip JSON Lines
    * object per group named after {@code batchId}. Writing the same batch again replaces the same
@@ -45,7 +42,7 @@ public final class RawZoneWriter {
    *
    * @param batchId key-safe id of the batch's position in the stream
    */
-  public List<Written> write(List<Envelope> envelopes, String batchId) throws IOException {
+  public List<StageCounts> write(List<Envelope> envelopes, String batchId) throws IOException {
     Map<String, List<Envelope>> groups = new LinkedHashMap<>();
     for (Envelope e : envelopes) {
       String key =
@@ -53,14 +50,14 @@ public final class RawZoneWriter {
               e.tenant(), e.source(), e.receivedAt().truncatedTo(ChronoUnit.HOURS), batchId);
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
     }
-    List<Written> written = new ArrayList<>();
+    List<StageCounts> written = new ArrayList<>();
     for (Map.Entry<String, List<Envelope>> g : groups.entrySet()) {
       List<Envelope> group = g.getValue();
       store.put(g.getKey(), gzipLines(group));
       Envelope first = group.get(0);
       LocalDate dt = first.receivedAt().atZone(ZoneOffset.UTC).toLocalDate();
       String unit = LakeLayout.parseRawKey(g.getKey()).orElseThrow().partId();
-      ledger.record(
+      StageCounts counts =
           new StageCounts(
               STAGE,
               first.tenant(),
@@ -70,10 +67,9 @@ public final class RawZoneWriter {
               group.size(),
               Map.of(),
               0,
-              clock.instant()),
-          dt,
-          unit);
-      written.add(new Written(g.getKey(), first.tenant(), first.source(), group.size()));
+              clock.instant());
+      ledger.record(counts, dt, unit);
+      written.add(counts);
     }
     return written;
   }

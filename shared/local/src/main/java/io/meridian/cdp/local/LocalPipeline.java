@@ -56,24 +56,7 @@ public final class LocalPipeline {
 
   public synchronized RunReport runOnce(Progress progress) throws IOException {
     List<StageCounts> rawStage = new ArrayList<>();
-    List<String> written = new ArrayList<>();
-    spool.drain(
-        (chunk, chunkId) -> {
-          for (RawZoneWriter.Written w : rawWriter.write(chunk, chunkId)) {
-            written.add(w.key());
-            rawStage.add(
-                new StageCounts(
-                    RawZoneWriter.STAGE,
-                    w.tenant(),
-                    w.source(),
-                    w.key(),
-                    w.events(),
-                    w.events(),
-                    java.util.Map.of(),
-                    0,
-                    java.time.Instant.EPOCH));
-          }
-        });
+    spool.drain((chunk, chunkId) -> rawStage.addAll(rawWriter.write(chunk, chunkId)));
     List<StageCounts> cleanStage = new ArrayList<>();
     List<String> pending = rawToClean.pending();
     int done = 0;

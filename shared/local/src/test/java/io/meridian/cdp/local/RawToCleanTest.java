@@ -74,9 +74,9 @@ class RawToCleanTest {
 
   /** Writes one raw object through the raw zone writer and returns its key. */
   private String writeRaw(String batchId, List<Envelope> envelopes) throws IOException {
-    List<RawZoneWriter.Written> written = rawWriter.write(envelopes, batchId);
+    List<StageCounts> written = rawWriter.write(envelopes, batchId);
     assertThat(written).hasSize(1);
-    return written.get(0).key();
+    return written.get(0).unit();
   }
 
   private static RawObject parsed(String rawKey) {
