@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Local mode's wiring point. Data directory layout: {@code lake/} (the object store: raw, clean,
@@ -26,10 +28,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * default {@code cdp.yaml}.
  */
 final class LocalRuntime implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+
   private final Path data;
   private final Path configFile;
   private final AtomicReference<Tenants> tenants = new AtomicReference<>();
   private volatile FileTime configMtime;
+  private volatile FileTime rejectedMtime;
   private final LocalFileObjectStore lake;
   private final SegmentCallValidator validator = new SegmentCallValidator();
   private final Clock clock = Clock.systemUTC();
@@ -95,7 +100,19 @@ final class LocalRuntime implements Closeable {
         }
       }
     } catch (IOException | IllegalArgumentException e) {
-      // Keep serving with the last good config; the problem is reported by `cdp tenants list`.
+      // Keep serving with the last good config, and say why once per change of the file.
+      try {
+        FileTime bad = Files.getLastModifiedTime(configFile);
+        if (!bad.equals(rejectedMtime)) {
+          rejectedMtime = bad;
+          LOG.warn(
+              "{} was changed but is invalid; still using the previous configuration: {}",
+              configFile,
+              e.getMessage());
+        }
+      } catch (IOException gone) {
+        LOG.warn("{} cannot be read; still using the previous configuration", configFile);
+      }
     }
     return tenants.get();
   }
