@@ -47,6 +47,10 @@ public final class Spool implements EventSink, Closeable {
   /** Envelopes handed to the drain consumer at once. */
   public static final int DRAIN_CHUNK = 10_000;
 
+  /** Default size after which a segment is sealed. */
+  static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
+
+  private final long segmentBytes;
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -74,6 +78,15 @@ public final class Spool implements EventSink, Closeable {
    * @throws SpoolLockedException when another process holds the spool
    */
   public Spool(Path dir) throws IOException {
+    this(dir, DEFAULT_SEGMENT_BYTES);
+  }
+
+  /**
+   * @param segmentBytes size after which the active segment is sealed and a new one started; bounds
+   *     the memory a drain needs per segment
+   */
+  Spool(Path dir, long segmentBytes) throws IOException {
+    this.segmentBytes = segmentBytes;
     this.dir = Files.createDirectories(dir);
     this.lockChannel =
         FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -169,6 +182,9 @@ public final class Spool implements EventSink, Closeable {
           }
           if (!group.isEmpty()) {
             active.force(false);
+            if (active.size() >= segmentBytes) {
+              openNewSegment();
+            }
           }
         } catch (IOException e) {
           failure = e;

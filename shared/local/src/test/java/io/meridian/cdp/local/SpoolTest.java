@@ -348,4 +348,25 @@ class SpoolTest {
         .isInstanceOf(IOException.class)
         .hasMessage("spool is closed");
   }
+
+  @Test
+  void sealsSegmentsBySizeSoADrainNeverHoldsMoreThanOneSegment() throws IOException {
+    Spool spool = new Spool(temp.resolve("spool"), 4 * 1024);
+    opened.add(spool);
+    for (int i = 0; i < 100; i++) {
+      spool.append(List.of(envelope("m-" + i)));
+    }
+    for (Path segment : segmentFiles()) {
+      // a segment is sealed by the first append that takes it over the limit
+      assertThat(Files.size(segment)).isLessThan(4 * 1024 + 512);
+    }
+    assertThat(segmentFiles().size()).isGreaterThan(5);
+
+    List<Chunk> chunks = drainAll(spool);
+
+    assertThat(flatten(chunks)).containsExactlyElementsOf(envelopes("m-", 100));
+    assertThat(chunks.stream().map(c -> c.id().substring(0, 18)).distinct().count())
+        .as("chunks come from several segments")
+        .isGreaterThan(5);
+  }
 }
