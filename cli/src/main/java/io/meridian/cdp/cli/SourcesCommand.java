@@ -1,6 +1,7 @@
 package io.meridian.cdp.cli;
 
 import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.Ids;
 import io.meridian.cdp.tenant.SourceConfig;
 import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.WriteKeys;
@@ -52,6 +53,9 @@ final class SourcesCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      // Check the arguments before anything is created on disk.
+      Ids.require("tenant", tenant);
+      Ids.require("source", name);
       try (LocalRuntime rt = LocalRuntime.open(options, out)) {
         CdpConfig config = rt.tenants().config();
         TenantConfig t =

@@ -55,12 +55,13 @@ final class TenantsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      // Check the arguments before anything is created on disk.
+      TenantConfig tenant = new TenantConfig(id, name, rateLimit, phoneRegion, List.of());
       try (LocalRuntime rt = LocalRuntime.open(options, out)) {
         CdpConfig config = rt.tenants().config();
         if (config.tenant(id).isPresent()) {
           throw new Cdp.UserError("tenant '" + id + "' already exists");
         }
-        TenantConfig tenant = new TenantConfig(id, name, rateLimit, phoneRegion, List.of());
         rt.saveConfig(config.withTenant(tenant));
         out.println(
             "Added tenant '" + id + "'. Add a source: cdp sources add --tenant " + id + " web");

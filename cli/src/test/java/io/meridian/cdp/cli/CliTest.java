@@ -146,7 +146,7 @@ class CliTest {
 
     assertOneLineError(r);
     assertThat(r.err()).contains("tenant id");
-    assertThat(Files.readString(data.resolve("cdp.yaml"))).doesNotContain("id: " + id);
+    assertThat(data.resolve("cdp.yaml")).as("nothing is created for a refused id").doesNotExist();
   }
 
   @Test
@@ -373,6 +373,15 @@ class CliTest {
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("(nothing to do)");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void anInvalidIdLeavesAFreshDataDirectoryUntouched() {
+    Result r = cdp("tenants", "add", "../x");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(data.resolve("cdp.yaml")).doesNotExist();
+    assertThat(cdp("sources", "add", "--tenant", "acme", "Bad Name").code()).isEqualTo(2);
+    assertThat(data.resolve("cdp.yaml")).doesNotExist();
   }
 
   @Test
