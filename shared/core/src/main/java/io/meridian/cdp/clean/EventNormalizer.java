@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a valid effective call into a {@link CleanEvent}:
@@ -29,6 +30,19 @@ import java.util.Optional;
  */
 public final class EventNormalizer {
   private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+  /** Distinct phones remembered; the cache starts afresh when it holds this many. */
+  static final int PHONE_CACHE_SIZE = 16_384;
+
+  /**
+   * {@link #normalizePhone} results by region and phone: parsing with libphonenumber is the
+   * costliest step of normalization, and the same people send the same numbers again and again. The
+   * function is pure, so a remembered result is the computed one.
+   */
+  private static final ConcurrentHashMap<PhoneKey, Optional<String>> PHONE_CACHE =
+      new ConcurrentHashMap<>();
+
+  private record PhoneKey(String phone, String region) {}
 
   private final String defaultRegion;
   private final JsonText jsonText = new JsonText();
@@ -92,13 +106,27 @@ public final class EventNormalizer {
     }
     JsonNode phone = t.get("phone");
     if (phone != null && phone.isTextual()) {
-      normalizePhone(phone.asText(), defaultRegion).ifPresent(p -> t.put("phone", p));
+      cachedNormalizePhone(phone.asText(), defaultRegion).ifPresent(p -> t.put("phone", p));
     }
   }
 
   /** Trimmed and lower-cased. */
   public static String normalizeEmail(String email) {
     return email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** {@link #normalizePhone}, remembered in a bounded cache shared by all normalizers. */
+  static Optional<String> cachedNormalizePhone(String phone, String defaultRegion) {
+    PhoneKey key = new PhoneKey(phone, defaultRegion);
+    Optional<String> result = PHONE_CACHE.get(key);
+    if (result == null) {
+      result = normalizePhone(phone, defaultRegion);
+      if (PHONE_CACHE.size() >= PHONE_CACHE_SIZE) {
+        PHONE_CACHE.clear();
+      }
+      PHONE_CACHE.put(key, result);
+    }
+    return result;
   }
 
   /** E.164 form of {@code phone}, or empty when it is not a possible number. */
