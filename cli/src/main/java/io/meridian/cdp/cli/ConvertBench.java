@@ -177,14 +177,7 @@ final class ConvertBench implements Callable<Integer> {
               + "@Example.com\",\"phone\":\"(415) 555-"
               + (1000 + person % 9000)
               + "\",\"plan\":\"pro\"},"
-              + "\"context\":{\"ip\":\"203.0.113."
-              + (person % 250)
-              + "\",\"library\":{\"name\":\"analytics.js\",\"version\":\"2.11.1\"}},"
-              + "\"originalTimestamp\":\""
-              + ts
-              + "\",\"sentAt\":\""
-              + ts
-              + "\"}";
+              + tail(person, ts, "");
       case 1, 2, 3 ->
           "{\"type\":\"page\",\"messageId\":\"m-"
               + i
@@ -193,14 +186,7 @@ final class ConvertBench implements Callable<Integer> {
               + "\",\"name\":\"Product\",\"properties\":{\"url\":\"https://shop.example.com/p/"
               + r.nextInt(5000)
               + "\",\"title\":\"Product\",\"referrer\":\"https://www.google.com/\"},"
-              + "\"context\":{\"ip\":\"203.0.113."
-              + (person % 250)
-              + "\",\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"library\":{\"name\":\"analytics.js\",\"version\":\"2.11.1\"}},"
-              + "\"originalTimestamp\":\""
-              + ts
-              + "\",\"sentAt\":\""
-              + ts
-              + "\"}";
+              + tail(person, ts, "\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",");
       default ->
           "{\"type\":\"track\",\"messageId\":\"m-"
               + i
@@ -217,15 +203,22 @@ final class ConvertBench implements Callable<Integer> {
               + ",\"currency\":\"USD\",\"quantity\":"
               + (1 + r.nextInt(3))
               + "},"
-              + "\"context\":{\"ip\":\"203.0.113."
-              + (person % 250)
-              + "\",\"library\":{\"name\":\"analytics.js\",\"version\":\"2.11.1\"}},"
-              + "\"originalTimestamp\":\""
-              + ts
-              + "\",\"sentAt\":\""
-              + ts
-              + "\"}";
+              + tail(person, ts, "");
     };
+  }
+
+  /** The part every generated call shares: context (with optional extra fields) and times. */
+  private static String tail(int person, String ts, String extraContext) {
+    return "\"context\":{\"ip\":\"203.0.113."
+        + (person % 250)
+        + "\","
+        + extraContext
+        + "\"library\":{\"name\":\"analytics.js\",\"version\":\"2.11.1\"}},"
+        + "\"originalTimestamp\":\""
+        + ts
+        + "\",\"sentAt\":\""
+        + ts
+        + "\"}";
   }
 
   private static double duckdb(Path jsonl, Path target, int threads) throws Exception {

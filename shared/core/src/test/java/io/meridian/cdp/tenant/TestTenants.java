@@ -6,6 +6,13 @@ import java.util.List;
 public final class TestTenants {
   private TestTenants() {}
 
+  /** The Authorization header SDKs send: HTTP Basic with the write key as user name. */
+  public static String basicAuth(String writeKey) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString((writeKey + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** One tenant with one source that accepts {@code writeKey}; defaults everywhere else. */
   public static Tenants single(String tenant, String source, String writeKey) {
     return new Tenants(

@@ -23,7 +23,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,9 +60,7 @@ class LocalPipelineTest {
                 "/v1/batch",
                 "application/json",
                 null,
-                "Basic "
-                    + Base64.getEncoder()
-                        .encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)),
+                TestTenants.basicAuth(KEY),
                 batchJson.getBytes(StandardCharsets.UTF_8),
                 NOW,
                 "req-" + batchJson.hashCode()));

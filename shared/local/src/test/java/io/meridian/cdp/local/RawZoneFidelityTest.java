@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,9 +52,7 @@ class RawZoneFidelityTest {
                   "/v1/batch",
                   "application/json",
                   null,
-                  "Basic "
-                      + Base64.getEncoder()
-                          .encodeToString((key + ":").getBytes(StandardCharsets.UTF_8)),
+                  TestTenants.basicAuth(key),
                   body.getBytes(StandardCharsets.UTF_8),
                   Instant.parse("2026-11-24T10:00:01Z"),
                   "req-fidelity"));
