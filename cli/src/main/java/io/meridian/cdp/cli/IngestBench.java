@@ -81,7 +81,8 @@ final class IngestBench implements Callable<Integer> {
                         "Bench",
                         Integer.MAX_VALUE,
                         "US",
-                        List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))))));
+                        List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
+                        null)));
     String auth =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
     out.printf(

@@ -91,7 +91,8 @@ public final class ConfigFile {
                     "Demo Company",
                     null,
                     "US",
-                    List.of(new SourceConfig("web", List.of(WriteKeys.hash(key))))));
+                    List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
+                    null));
     save(config, file);
     return new Loaded(config, key);
   }

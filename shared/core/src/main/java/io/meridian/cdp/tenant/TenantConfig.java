@@ -1,6 +1,7 @@
 package io.meridian.cdp.tenant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.meridian.cdp.identity.IdentityRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,13 +17,15 @@ import java.util.Set;
  * @param defaultPhoneRegion ISO 3166 region used to read phone numbers written without a country
  *     code
  * @param sources where this tenant's events come from
+ * @param identity identity-resolution rules; null means the defaults (docs/IDENTITY.md)
  */
 public record TenantConfig(
     @JsonProperty("id") String id,
     @JsonProperty("name") String name,
     @JsonProperty("rateLimit") Integer rateLimit,
     @JsonProperty("defaultPhoneRegion") String defaultPhoneRegion,
-    @JsonProperty("sources") List<SourceConfig> sources) {
+    @JsonProperty("sources") List<SourceConfig> sources,
+    @JsonProperty("identity") IdentityRules identity) {
 
   /** Default events-per-second budget of a tenant. */
   public static final int DEFAULT_RATE_LIMIT = 20_000;
@@ -54,7 +57,12 @@ public record TenantConfig(
 
   /** A new tenant with defaults and no sources. */
   public static TenantConfig named(String id, String name) {
-    return new TenantConfig(id, name, null, null, List.of());
+    return new TenantConfig(id, name, null, null, List.of(), null);
+  }
+
+  /** The identity rules in force: the tenant's own, or the defaults. */
+  public IdentityRules identityRules() {
+    return identity == null ? IdentityRules.defaults() : identity;
   }
 
   public Optional<SourceConfig> source(String sourceId) {
@@ -70,6 +78,6 @@ public record TenantConfig(
       }
     }
     next.add(source);
-    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next);
+    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity);
   }
 }

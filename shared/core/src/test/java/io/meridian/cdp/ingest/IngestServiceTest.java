@@ -61,13 +61,15 @@ class IngestServiceTest {
                       "Acme",
                       null,
                       null,
-                      List.of(new SourceConfig("web", List.of(WriteKeys.hash(ACME_KEY))))),
+                      List.of(new SourceConfig("web", List.of(WriteKeys.hash(ACME_KEY)))),
+                      null),
                   new TenantConfig(
                       "globex",
                       "Globex",
                       5,
                       null,
-                      List.of(new SourceConfig("app", List.of(WriteKeys.hash(GLOBEX_KEY))))))));
+                      List.of(new SourceConfig("app", List.of(WriteKeys.hash(GLOBEX_KEY)))),
+                      null))));
 
   private static final String TRACK =
       "{\"type\":\"track\",\"userId\":\"u-1\",\"event\":\"Order Completed\"}";

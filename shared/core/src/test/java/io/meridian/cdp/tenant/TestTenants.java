@@ -23,6 +23,7 @@ public final class TestTenants {
                     null,
                     null,
                     null,
-                    List.of(new SourceConfig(source, List.of(WriteKeys.hash(writeKey)))))));
+                    List.of(new SourceConfig(source, List.of(WriteKeys.hash(writeKey)))),
+                    null)));
   }
 }

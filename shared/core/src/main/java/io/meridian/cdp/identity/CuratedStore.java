@@ -1,0 +1,164 @@
+package io.meridian.cdp.identity;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.parquet.ParquetFiles;
+import io.meridian.cdp.parquet.RowWriter;
+import io.meridian.cdp.parquet.TableSchema;
+import io.meridian.cdp.tenant.Ids;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The curated zone's keys, pointers and Parquet files over an {@link ObjectStore}.
+ *
+ * <p>A step writes a whole new snapshot of a tenant's tables under {@code snapshot=NNNNNN/}, then
+ * replaces the tenant's pointer object in one atomic put. Readers (DuckDB views, Glue) follow the
+ * pointer, so a crash mid-run leaves the previous snapshot in force; the snapshot before the
+ * previous one is deleted after the switch.
+ */
+public final class CuratedStore {
+  public static final String CURATED = "curated/";
+  public static final String POINTERS = "_state/curated/";
+  static final String IDENTITY = "identity";
+  static final String PROFILES = "profiles";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ObjectStore store;
+  private final Path workDir;
+
+  public CuratedStore(ObjectStore store, Path workDir) {
+    this.store = store;
+    this.workDir = workDir;
+  }
+
+  public ObjectStore objects() {
+    return store;
+  }
+
+  /**
+   * Where a step stands for one tenant.
+   *
+   * @param snapshot the snapshot in force (0 before the first run)
+   * @param generation counts full rebuilds; a step that consumes another restarts when it changes
+   * @param watermarkMicros received_at of the last event linked (identity step)
+   * @param watermarkMessageId message id of that event
+   * @param files clean-zone keys consumed so far
+   * @param tables table name → key of each file of the snapshot, for readers
+   */
+  public record Pointer(
+      @JsonProperty("snapshot") int snapshot,
+      @JsonProperty("generation") int generation,
+      @JsonProperty("watermarkMicros") long watermarkMicros,
+      @JsonProperty("watermarkMessageId") String watermarkMessageId,
+      @JsonProperty("files") List<String> files,
+      @JsonProperty("tables") java.util.Map<String, String> tables) {
+    public Pointer {
+      files = files == null ? List.of() : List.copyOf(files);
+      tables = tables == null ? java.util.Map.of() : java.util.Map.copyOf(tables);
+    }
+
+    static Pointer initial() {
+      return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of());
+    }
+  }
+
+  public static String pointerKey(String tenant, String step) {
+    return POINTERS + "tenant=" + Ids.require("tenant", tenant) + "/" + step + ".json";
+  }
+
+  public Optional<Pointer> pointer(String tenant, String step) throws IOException {
+    Optional<byte[]> bytes = store.get(pointerKey(tenant, step));
+    return bytes.isEmpty()
+        ? Optional.empty()
+        : Optional.of(JSON.readValue(bytes.get(), Pointer.class));
+  }
+
+  /** Switches the tenant to a new snapshot, then deletes the one before the previous. */
+  void switchTo(String tenant, String step, Pointer next, Pointer previous) throws IOException {
+    store.put(pointerKey(tenant, step), JSON.writeValueAsBytes(next));
+    if (previous.snapshot() > 1) {
+      String old = "/snapshot=" + snapshotName(previous.snapshot() - 1) + "/";
+      for (String table : previous.tables().keySet()) {
+        String prefix = tablePrefix(table, tenant) + old.substring(1);
+        for (String key : store.list(prefix)) {
+          store.delete(key);
+        }
+      }
+    }
+  }
+
+  static String snapshotName(int snapshot) {
+    return String.format("%06d", snapshot);
+  }
+
+  /** Prefix of a curated (or private state) table's files for one tenant. */
+  static String tablePrefix(String table, String tenant) {
+    String root =
+        table.startsWith("_") ? POINTERS + table.substring(1) + "/" : CURATED + table + "/";
+    return root + "tenant=" + Ids.require("tenant", tenant) + "/";
+  }
+
+  /** Key of a snapshot file of a table. */
+  static String snapshotKey(String table, String tenant, int snapshot) {
+    return tablePrefix(table, tenant) + "snapshot=" + snapshotName(snapshot) + "/part-0.parquet";
+  }
+
+  /** Every clean-zone file of a tenant, in key order. */
+  List<String> cleanFiles(String tenant) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String key : store.list("clean/events/tenant=" + Ids.require("tenant", tenant) + "/")) {
+      if (key.endsWith(".parquet")) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** Tenants that have clean-zone files. */
+  public List<String> tenantsWithEvents() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String key : store.list("clean/events/tenant=")) {
+      String tenant = key.substring("clean/events/tenant=".length(), key.indexOf('/', 20));
+      if (!out.contains(tenant)) {
+        out.add(tenant);
+      }
+    }
+    return out;
+  }
+
+  /** Rows of a stored Parquet object. */
+  List<Object[]> read(TableSchema schema, String key) throws IOException {
+    byte[] bytes = store.get(key).orElseThrow(() -> new java.nio.file.NoSuchFileException(key));
+    Files.createDirectories(workDir);
+    Path tmp = Files.createTempFile(workDir, "curated-read-", ".parquet");
+    try {
+      Files.write(tmp, bytes);
+      return ParquetFiles.readAll(schema, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Writes rows as a Parquet object. */
+  void write(TableSchema schema, String key, Iterable<Object[]> rows) throws IOException {
+    Files.createDirectories(workDir);
+    Path tmp = Files.createTempFile(workDir, "curated-", ".parquet");
+    try {
+      try (RowWriter w = ParquetFiles.create(schema, tmp)) {
+        for (Object[] row : rows) {
+          w.write(row);
+        }
+      }
+      store.putFile(key, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.meridian.cdp.identity;
+
+import static io.meridian.cdp.parquet.Column.optional;
+import static io.meridian.cdp.parquet.Column.required;
+
+import io.meridian.cdp.parquet.ColumnType;
+import io.meridian.cdp.parquet.TableSchema;
+import java.util.List;
+
+/**
+ * Schemas of the curated zone (docs/TABLES.md). {@code tenant} is a partition column and lives in
+ * the object key. Whole-tenant tables are written as one snapshot per run ({@code
+ * snapshot=NNNNNN}); readers follow the tenant's pointer to the current snapshot.
+ */
+public final class CuratedTables {
+  /** {@code curated.identity_graph}: one row per identifier. */
+  public static final TableSchema IDENTITY_GRAPH =
+      new TableSchema(
+          "identity_graph",
+          List.of(
+              required("identifier_type", ColumnType.STRING),
+              required("identifier", ColumnType.STRING).withoutDictionary(),
+              required("profile_id", ColumnType.STRING),
+              required("first_seen", ColumnType.TIMESTAMP),
+              required("last_seen", ColumnType.TIMESTAMP)));
+
+  /** {@code curated.profile_merges}: one row per merge, in the order they happened. */
+  public static final TableSchema PROFILE_MERGES =
+      new TableSchema(
+          "profile_merges",
+          List.of(
+              required("from_profile_id", ColumnType.STRING),
+              required("into_profile_id", ColumnType.STRING),
+              required("rule", ColumnType.STRING),
+              required("identifier_type", ColumnType.STRING),
+              required("identifier", ColumnType.STRING),
+              required("message_id", ColumnType.STRING),
+              required("merged_at", ColumnType.TIMESTAMP)));
+
+  /** {@code curated.blocked_merges}: links refused by a limit, once per pair of profiles. */
+  public static final TableSchema BLOCKED_MERGES =
+      new TableSchema(
+          "blocked_merges",
+          List.of(
+              required("profile_id", ColumnType.STRING),
+              required("other_profile_id", ColumnType.STRING),
+              required("rule", ColumnType.STRING),
+              required("identifier_type", ColumnType.STRING),
+              required("identifier", ColumnType.STRING),
+              required("message_id", ColumnType.STRING),
+              required("blocked_at", ColumnType.TIMESTAMP)));
+
+  /**
+   * {@code curated.event_identifiers}: each event's deciding (highest-priority) identifier, one
+   * file per clean-zone file. Joined through {@code identity_graph} it gives the event's current
+   * profile ({@code curated.event_profiles}).
+   */
+  public static final TableSchema EVENT_IDENTIFIERS =
+      new TableSchema(
+          "event_identifiers",
+          List.of(
+              required("message_id", ColumnType.STRING).withoutDictionary(),
+              required("identifier_type", ColumnType.STRING),
+              required("identifier", ColumnType.STRING).withoutDictionary()));
+
+  /** {@code curated.profiles}: one row per profile, traits and computed traits. */
+  public static final TableSchema PROFILES =
+      new TableSchema(
+          "profiles",
+          List.of(
+              required("profile_id", ColumnType.STRING).withoutDictionary(),
+              required("created_at", ColumnType.TIMESTAMP),
+              required("updated_at", ColumnType.TIMESTAMP),
+              required("traits", ColumnType.JSON),
+              required("identifiers", ColumnType.JSON),
+              required("first_seen", ColumnType.TIMESTAMP),
+              required("last_seen", ColumnType.TIMESTAMP),
+              required("event_count", ColumnType.INT64),
+              required("event_counts", ColumnType.JSON),
+              required("active_days", ColumnType.INT32),
+              required("lifetime_revenue", ColumnType.DOUBLE),
+              required("order_count", ColumnType.INT64),
+              optional("last_order_at", ColumnType.TIMESTAMP)));
+
+  /** Private: every profile of the graph with its creation time, to restore the graph. */
+  static final TableSchema PROFILE_INDEX =
+      new TableSchema(
+          "profile_index",
+          List.of(
+              required("profile_id", ColumnType.STRING).withoutDictionary(),
+              required("created_at", ColumnType.TIMESTAMP)));
+
+  /** Private: the mergeable aggregate state of every profile. */
+  static final TableSchema PROFILE_STATE =
+      new TableSchema(
+          "profile_state",
+          List.of(
+              required("profile_id", ColumnType.STRING).withoutDictionary(),
+              required("state", ColumnType.JSON)));
+
+  private CuratedTables() {}
+}

@@ -1,0 +1,314 @@
+package io.meridian.cdp.identity;
+
+import io.meridian.cdp.clean.CleanTables;
+import io.meridian.cdp.identity.CuratedStore.Pointer;
+import io.meridian.cdp.identity.IdentifierExtractor.Identifier;
+import io.meridian.cdp.parquet.TableSchema;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The resolve-identities step for one tenant: links the events of every clean-zone file added since
+ * the tenant's watermark into the identity graph and writes a new snapshot of {@code
+ * curated.identity_graph}, {@code curated.profile_merges} and {@code curated.blocked_merges}, plus
+ * {@code curated.event_identifiers} for each new file.
+ *
+ * <p>New events are linked in the canonical order (received_at, message_id) after the events
+ * already in the graph. When a new file holds an event that sorts before the watermark (a late
+ * conversion), the tenant's graph is rebuilt from all its clean files instead, so the graph is
+ * always what resolving everything from scratch would give. Running again with no new file does
+ * nothing.
+ */
+public final class ResolveIdentities {
+  /** Columns read from clean.events. */
+  static final TableSchema EVENT_COLUMNS =
+      new TableSchema(
+          "events",
+          CleanTables.EVENTS.columns().stream()
+              .filter(
+                  c ->
+                      List.of(
+                              "message_id",
+                              "type",
+                              "event",
+                              "user_id",
+                              "anonymous_id",
+                              "previous_id",
+                              "timestamp",
+                              "received_at",
+                              "properties",
+                              "traits",
+                              "context")
+                          .contains(c.name()))
+              .toList());
+
+  private final CuratedStore store;
+
+  public ResolveIdentities(CuratedStore store) {
+    this.store = store;
+  }
+
+  /** What one run did. */
+  public record Result(
+      String tenant,
+      int snapshot,
+      boolean rebuilt,
+      int filesRead,
+      long events,
+      long eventsWithoutIdentifier,
+      Map<String, Long> refused,
+      long identifiers,
+      long profiles,
+      long merges,
+      long blockedMerges) {
+    public boolean noop() {
+      return filesRead == 0;
+    }
+  }
+
+  /** Runs the step for one tenant. */
+  public Result run(String tenant, IdentityRules rules, String phoneRegion) throws IOException {
+    Pointer previous = store.pointer(tenant, CuratedStore.IDENTITY).orElse(Pointer.initial());
+    List<String> all = store.cleanFiles(tenant);
+    Set<String> done = new HashSet<>(previous.files());
+    List<String> fresh = all.stream().filter(k -> !done.contains(k)).toList();
+    if (fresh.isEmpty()) {
+      return new Result(tenant, previous.snapshot(), false, 0, 0, 0, Map.of(), 0, 0, 0, 0);
+    }
+    List<FileEvents> batch = readAll(fresh);
+    boolean rebuild = false;
+    if (previous.snapshot() > 0) {
+      for (FileEvents f : batch) {
+        for (IdentityEvent e : f.events) {
+          if (compareKey(e, previous.watermarkMicros(), previous.watermarkMessageId()) <= 0) {
+            rebuild = true;
+          }
+        }
+      }
+    }
+    IdentityGraph graph = new IdentityGraph(tenant, rules);
+    List<Object[]> merges = new ArrayList<>();
+    List<Object[]> blocks = new ArrayList<>();
+    if (rebuild) {
+      batch = readAll(all);
+    } else if (previous.snapshot() > 0) {
+      restore(graph, previous, tenant, merges, blocks);
+    }
+    record Item(IdentityEvent event, int file) {}
+    List<Item> items = new ArrayList<>();
+    for (int f = 0; f < batch.size(); f++) {
+      for (IdentityEvent e : batch.get(f).events) {
+        items.add(new Item(e, f));
+      }
+    }
+    items.sort(
+        Comparator.comparing((Item i) -> i.event.receivedAt())
+            .thenComparing(i -> i.event.messageId()));
+    IdentifierExtractor extractor = new IdentifierExtractor(rules, phoneRegion);
+    List<List<Object[]>> eventIds = new ArrayList<>();
+    for (int f = 0; f < batch.size(); f++) {
+      eventIds.add(new ArrayList<>());
+    }
+    long withoutIds = 0;
+    for (Item item : items) {
+      IdentityEvent e = item.event;
+      List<Identifier> ids = extractor.extract(e);
+      if (ids.isEmpty()) {
+        withoutIds++;
+        continue;
+      }
+      graph.link(ids, e.messageId(), e.type(), micros(e.timestamp()), micros(e.receivedAt()));
+      Identifier primary = ids.get(0);
+      eventIds
+          .get(item.file)
+          .add(
+              new Object[] {
+                e.messageId(), rules.identifiers().get(primary.type()).type(), primary.value()
+              });
+    }
+    for (var m : graph.merges()) {
+      merges.add(
+          new Object[] {
+            m.fromProfileId(),
+            m.intoProfileId(),
+            m.rule(),
+            m.identifierType(),
+            m.identifier(),
+            m.messageId(),
+            instant(m.mergedAtMicros())
+          });
+    }
+    for (var b : graph.blocks()) {
+      blocks.add(
+          new Object[] {
+            b.profileId(),
+            b.otherProfileId(),
+            b.rule(),
+            b.identifierType(),
+            b.identifier(),
+            b.messageId(),
+            instant(b.blockedAtMicros())
+          });
+    }
+    for (int f = 0; f < batch.size(); f++) {
+      store.write(
+          CuratedTables.EVENT_IDENTIFIERS, eventIdentifiersKey(batch.get(f).key), eventIds.get(f));
+    }
+    int snapshot = previous.snapshot() + 1;
+    Map<String, String> tables = new LinkedHashMap<>();
+    List<Object[]> nodes = new ArrayList<>(graph.identifierCount());
+    for (var n : graph.nodes()) {
+      nodes.add(
+          new Object[] {
+            n.identifierType(),
+            n.identifier(),
+            n.profileId(),
+            instant(n.firstSeenMicros()),
+            instant(n.lastSeenMicros())
+          });
+    }
+    write(tables, CuratedTables.IDENTITY_GRAPH, tenant, snapshot, nodes);
+    write(tables, CuratedTables.PROFILE_MERGES, tenant, snapshot, merges);
+    write(tables, CuratedTables.BLOCKED_MERGES, tenant, snapshot, blocks);
+    List<Object[]> index = new ArrayList<>();
+    for (var p : new TreeMap<>(graph.profiles()).entrySet()) {
+      index.add(new Object[] {p.getKey(), instant(p.getValue())});
+    }
+    write(tables, CuratedTables.PROFILE_INDEX, tenant, snapshot, index);
+    IdentityEvent last = items.get(items.size() - 1).event;
+    List<String> files = new ArrayList<>(previous.files());
+    files.addAll(fresh);
+    if (rebuild) {
+      files = all;
+    }
+    Pointer next =
+        new Pointer(
+            snapshot,
+            previous.generation() + (rebuild ? 1 : 0),
+            rebuild
+                    || compareKey(last, previous.watermarkMicros(), previous.watermarkMessageId())
+                        > 0
+                ? micros(last.receivedAt())
+                : previous.watermarkMicros(),
+            rebuild
+                    || compareKey(last, previous.watermarkMicros(), previous.watermarkMessageId())
+                        > 0
+                ? last.messageId()
+                : previous.watermarkMessageId(),
+            files,
+            tables);
+    store.switchTo(tenant, CuratedStore.IDENTITY, next, previous);
+    return new Result(
+        tenant,
+        snapshot,
+        rebuild,
+        batch.size(),
+        items.size(),
+        withoutIds,
+        extractor.refused(),
+        graph.identifierCount(),
+        graph.profileCount(),
+        graph.merges().size(),
+        graph.blocks().size());
+  }
+
+  private void write(
+      Map<String, String> tables,
+      TableSchema schema,
+      String tenant,
+      int snapshot,
+      List<Object[]> rows)
+      throws IOException {
+    String table = schema == CuratedTables.PROFILE_INDEX ? "_profile_index" : schema.name();
+    String key = CuratedStore.snapshotKey(table, tenant, snapshot);
+    store.write(schema, key, rows);
+    tables.put(table, key);
+  }
+
+  /** Loads the graph, merges and refused pairs of the snapshot in force. */
+  private void restore(
+      IdentityGraph graph, Pointer p, String tenant, List<Object[]> merges, List<Object[]> blocks)
+      throws IOException {
+    Map<String, Integer> ids = new HashMap<>();
+    for (Object[] row : store.read(CuratedTables.PROFILE_INDEX, p.tables().get("_profile_index"))) {
+      ids.put((String) row[0], graph.restoreProfile((String) row[0], micros((Instant) row[1])));
+    }
+    for (Object[] row :
+        store.read(CuratedTables.IDENTITY_GRAPH, p.tables().get("identity_graph"))) {
+      graph.restoreNode(
+          (String) row[0],
+          (String) row[1],
+          (String) row[2],
+          micros((Instant) row[3]),
+          micros((Instant) row[4]),
+          ids);
+    }
+    merges.addAll(store.read(CuratedTables.PROFILE_MERGES, p.tables().get("profile_merges")));
+    blocks.addAll(store.read(CuratedTables.BLOCKED_MERGES, p.tables().get("blocked_merges")));
+    for (Object[] b : blocks) {
+      graph.restoreBlockedPair((String) b[0], (String) b[1]);
+    }
+  }
+
+  private record FileEvents(String key, List<IdentityEvent> events) {}
+
+  private List<FileEvents> readAll(List<String> keys) throws IOException {
+    List<FileEvents> out = new ArrayList<>();
+    for (String key : keys) {
+      out.add(new FileEvents(key, readEvents(store, key)));
+    }
+    return out;
+  }
+
+  /** The events of one clean-zone file. */
+  static List<IdentityEvent> readEvents(CuratedStore store, String key) throws IOException {
+    List<IdentityEvent> events = new ArrayList<>();
+    for (Object[] r : store.read(EVENT_COLUMNS, key)) {
+      events.add(
+          new IdentityEvent(
+              (String) r[0],
+              (String) r[1],
+              (String) r[2],
+              (String) r[3],
+              (String) r[4],
+              (String) r[5],
+              (Instant) r[6],
+              (Instant) r[7],
+              (String) r[8],
+              (String) r[9],
+              (String) r[10]));
+    }
+    return events;
+  }
+
+  /** The curated.event_identifiers key derived from a clean.events key. */
+  static String eventIdentifiersKey(String cleanKey) {
+    return CuratedStore.CURATED
+        + "event_identifiers/"
+        + cleanKey.substring("clean/events/".length());
+  }
+
+  private static int compareKey(IdentityEvent e, long micros, String messageId) {
+    int c = Long.compare(micros(e.receivedAt()), micros);
+    return c != 0 ? c : e.messageId().compareTo(messageId);
+  }
+
+  static long micros(Instant t) {
+    return TimeUnit.SECONDS.toMicros(t.getEpochSecond()) + t.getNano() / 1_000;
+  }
+
+  static Instant instant(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000);
+  }
+}

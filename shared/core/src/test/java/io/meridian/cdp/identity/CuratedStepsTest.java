@@ -1,0 +1,420 @@
+package io.meridian.cdp.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meridian.cdp.clean.CleanTables;
+import io.meridian.cdp.lake.InMemoryObjectStore;
+import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.parquet.ParquetFiles;
+import io.meridian.cdp.parquet.RowWriter;
+import io.meridian.cdp.parquet.TableSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The resolve-identities and build-profiles steps over an object store holding real clean-zone
+ * Parquet files.
+ */
+class CuratedStepsTest {
+  @TempDir Path work;
+
+  private static final IdentityRules RULES = IdentityRules.defaults();
+
+  /** One synthetic call. */
+  record Call(
+      String id,
+      String type,
+      String event,
+      String userId,
+      String anonymousId,
+      String traits,
+      String properties,
+      long second) {}
+
+  static void writeClean(
+      ObjectStore store, Path work, String tenant, String day, String part, List<Call> calls)
+      throws IOException {
+    Path f = Files.createTempFile(work, "clean", ".parquet");
+    try (RowWriter w = ParquetFiles.create(CleanTables.EVENTS, f)) {
+      for (Call c : calls) {
+        Instant t = Instant.ofEpochSecond(c.second);
+        w.write(
+            new Object[] {
+              "web",
+              c.id,
+              c.type,
+              c.event,
+              null,
+              c.userId,
+              c.anonymousId,
+              null,
+              null,
+              t,
+              t,
+              t,
+              t,
+              c.properties,
+              c.traits,
+              "{\"library\":{\"name\":\"test\"}}",
+              null
+            });
+      }
+    }
+    store.putFile("clean/events/tenant=" + tenant + "/dt=" + day + "/" + part + ".parquet", f);
+  }
+
+  /** Random traffic of a few dozen people over several days, as one list per day. */
+  static List<List<Call>> randomDays(long seed, int days, int people) {
+    Random r = new Random(seed);
+    List<List<Call>> out = new ArrayList<>();
+    int n = 0;
+    long second = 1_790_000_000L;
+    for (int d = 0; d < days; d++) {
+      List<Call> day = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        int p = r.nextInt(people);
+        String device = "dev-" + p + "-" + r.nextInt(3);
+        if (r.nextInt(10) == 0) {
+          device = "kiosk-" + r.nextInt(2); // shared devices
+        }
+        second += 1 + r.nextInt(50);
+        String id = "m" + (n++);
+        switch (r.nextInt(4)) {
+          case 0 -> day.add(new Call(id, "page", null, null, device, null, null, second));
+          case 1 ->
+              day.add(
+                  new Call(
+                      id,
+                      "identify",
+                      null,
+                      "user-" + p,
+                      device,
+                      "{\"email\":\"P" + p + "@Example.com\",\"plan\":\"p" + r.nextInt(3) + "\"}",
+                      null,
+                      second));
+          case 2 ->
+              day.add(
+                  new Call(
+                      id,
+                      "track",
+                      "Order Completed",
+                      r.nextBoolean() ? "user-" + p : null,
+                      device,
+                      null,
+                      "{\"revenue\":" + (10 + r.nextInt(90)) + ".5}",
+                      second));
+          default ->
+              day.add(
+                  new Call(
+                      id,
+                      "identify",
+                      null,
+                      null,
+                      device,
+                      "{\"email\":\"p"
+                          + p
+                          + "@example.com\",\"phone\":\"+1415555"
+                          + (1000 + p)
+                          + "\"}",
+                      null,
+                      second));
+        }
+      }
+      out.add(day);
+    }
+    return out;
+  }
+
+  private List<String> table(
+      CuratedStore store, String tenant, String step, String table, TableSchema schema)
+      throws IOException {
+    var pointer = store.pointer(tenant, step).orElseThrow();
+    List<String> rows = new ArrayList<>();
+    for (Object[] row : store.read(schema, pointer.tables().get(table))) {
+      rows.add(Arrays.toString(row));
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  private void runBoth(CuratedStore store, String tenant) throws IOException {
+    new ResolveIdentities(store).run(tenant, RULES, "US");
+    new BuildProfiles(store).run(tenant, RULES);
+  }
+
+  @Test
+  void dayByDayGivesExactlyTheGraphAndProfilesOfAllDaysAtOnce() throws IOException {
+    for (long seed = 1; seed <= 5; seed++) {
+      List<List<Call>> days = randomDays(seed, 4, 25);
+      CuratedStore incremental = new CuratedStore(new InMemoryObjectStore(), work);
+      CuratedStore scratch = new CuratedStore(new InMemoryObjectStore(), work);
+      for (int d = 0; d < days.size(); d++) {
+        writeClean(
+            incremental.objects(),
+            work,
+            "acme",
+            "2026-11-0" + (d + 1),
+            "web-h00-" + d,
+            days.get(d));
+        runBoth(incremental, "acme");
+        writeClean(
+            scratch.objects(), work, "acme", "2026-11-0" + (d + 1), "web-h00-" + d, days.get(d));
+      }
+      runBoth(scratch, "acme");
+      for (String table : List.of("identity_graph", "profile_merges", "blocked_merges")) {
+        TableSchema schema =
+            switch (table) {
+              case "identity_graph" -> CuratedTables.IDENTITY_GRAPH;
+              case "profile_merges" -> CuratedTables.PROFILE_MERGES;
+              default -> CuratedTables.BLOCKED_MERGES;
+            };
+        assertEquals(
+            table(scratch, "acme", "identity", table, schema),
+            table(incremental, "acme", "identity", table, schema),
+            table + " with seed " + seed);
+      }
+      List<String> profiles =
+          table(scratch, "acme", "profiles", "profiles", CuratedTables.PROFILES);
+      assertEquals(
+          profiles,
+          table(incremental, "acme", "profiles", "profiles", CuratedTables.PROFILES),
+          "profiles with seed " + seed);
+      assertFalse(profiles.isEmpty());
+    }
+  }
+
+  @Test
+  void runningAgainWithoutNewFilesChangesNothing() throws IOException {
+    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(store.objects(), work, "acme", "2026-11-01", "a", randomDays(7, 1, 10).get(0));
+    runBoth(store, "acme");
+    List<String> keys = store.objects().list("");
+    var resolve = new ResolveIdentities(store).run("acme", RULES, "US");
+    var build = new BuildProfiles(store).run("acme", RULES);
+    assertTrue(resolve.noop());
+    assertTrue(build.noop());
+    assertEquals(keys, store.objects().list(""));
+  }
+
+  @Test
+  void aLateFileRebuildsTheTenantToWhatAFullRunGives() throws IOException {
+    List<List<Call>> days = randomDays(11, 3, 20);
+    CuratedStore late = new CuratedStore(new InMemoryObjectStore(), work);
+    CuratedStore scratch = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(late.objects(), work, "acme", "2026-11-01", "a", days.get(0));
+    writeClean(late.objects(), work, "acme", "2026-11-03", "c", days.get(2));
+    runBoth(late, "acme");
+    writeClean(late.objects(), work, "acme", "2026-11-02", "b", days.get(1)); // converted late
+    var result = new ResolveIdentities(late).run("acme", RULES, "US");
+    assertTrue(result.rebuilt());
+    assertTrue(new BuildProfiles(late).run("acme", RULES).rebuilt());
+    for (int d = 0; d < 3; d++) {
+      writeClean(
+          scratch.objects(),
+          work,
+          "acme",
+          "2026-11-0" + (d + 1),
+          String.valueOf((char) ('a' + d)),
+          days.get(d));
+    }
+    runBoth(scratch, "acme");
+    assertEquals(
+        table(scratch, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH),
+        table(late, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH));
+    assertEquals(
+        table(scratch, "acme", "profiles", "profiles", CuratedTables.PROFILES),
+        table(late, "acme", "profiles", "profiles", CuratedTables.PROFILES));
+  }
+
+  @Test
+  void identicalIdentifiersInTwoTenantsNeverLink() throws IOException {
+    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
+    List<Call> same =
+        List.of(
+            new Call(
+                "m1",
+                "identify",
+                null,
+                "u-1",
+                "a-1",
+                "{\"email\":\"ann@example.com\"}",
+                null,
+                1_790_000_000L));
+    writeClean(store.objects(), work, "acme", "2026-11-01", "a", same);
+    writeClean(store.objects(), work, "globex", "2026-11-01", "a", same);
+    runBoth(store, "acme");
+    runBoth(store, "globex");
+    List<String> acme =
+        table(store, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH);
+    List<String> globex =
+        table(store, "globex", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH);
+    assertEquals(3, acme.size());
+    assertEquals(3, globex.size());
+    assertNotEquals(
+        acme.get(0).split(", ")[2], globex.get(0).split(", ")[2], "profile ids differ per tenant");
+    assertTrue(
+        store.objects().list("curated/identity_graph/tenant=acme/").stream()
+            .noneMatch(k -> k.contains("globex")));
+  }
+
+  @Test
+  void profilesMergeTraitsAndComputeTraits() throws IOException {
+    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
+    long t = 1_790_000_000L;
+    writeClean(
+        store.objects(),
+        work,
+        "acme",
+        "2026-11-01",
+        "a",
+        List.of(
+            new Call(
+                "m1",
+                "identify",
+                null,
+                null,
+                "a-1",
+                "{\"plan\":\"free\",\"name\":\"Ann\"}",
+                null,
+                t),
+            new Call(
+                "m2", "track", "Order Completed", null, "a-1", null, "{\"revenue\":20.25}", t + 10),
+            new Call("m3", "identify", null, "u-1", "a-2", "{\"plan\":\"pro\"}", null, t + 86_400),
+            new Call(
+                "m4",
+                "track",
+                "Order Completed",
+                "u-1",
+                null,
+                null,
+                "{\"total\":\"9.75\"}",
+                t + 86_500),
+            new Call("m5", "identify", null, "u-1", "a-1", null, null, t + 2 * 86_400)));
+    runBoth(store, "acme");
+    var pointer = store.pointer("acme", "profiles").orElseThrow();
+    List<Object[]> rows = store.read(CuratedTables.PROFILES, pointer.tables().get("profiles"));
+    assertEquals(1, rows.size(), "a-1's profile and u-1's merged");
+    Object[] p = rows.get(0);
+    assertEquals("{\"name\":\"Ann\",\"plan\":\"pro\"}", p[3], "latest timestamp wins per trait");
+    assertEquals(5L, p[7]);
+    assertEquals("{\"$identify\":3,\"Order Completed\":2}", p[8]);
+    assertEquals(3, p[9], "active days");
+    assertEquals(30.0, (Double) p[10], 1e-9);
+    assertEquals(2L, p[11]);
+    assertEquals(Instant.ofEpochSecond(t + 86_500), p[12]);
+    assertEquals(Instant.ofEpochSecond(t), p[5]);
+    assertTrue(((String) p[4]).contains("\"anonymous_id\":[\"a-1\",\"a-2\"]"), (String) p[4]);
+    assertEquals(
+        1,
+        store
+            .read(
+                CuratedTables.PROFILE_MERGES,
+                store.pointer("acme", "identity").orElseThrow().tables().get("profile_merges"))
+            .size());
+  }
+
+  @Test
+  void firstWinsTraitsKeepTheEarliestValue() throws IOException {
+    IdentityRules rules =
+        new IdentityRules(null, null, null, java.util.Map.of("signup_source", "first"));
+    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(
+        store.objects(),
+        work,
+        "acme",
+        "2026-11-01",
+        "a",
+        List.of(
+            new Call(
+                "m1", "identify", null, "u-1", "a-1", "{\"signup_source\":\"ads\"}", null, 100),
+            new Call(
+                "m2", "identify", null, "u-1", "a-1", "{\"signup_source\":\"email\"}", null, 200)));
+    new ResolveIdentities(store).run("acme", rules, "US");
+    new BuildProfiles(store).run("acme", rules);
+    Object[] p =
+        store
+            .read(
+                CuratedTables.PROFILES,
+                store.pointer("acme", "profiles").orElseThrow().tables().get("profiles"))
+            .get(0);
+    assertEquals("{\"signup_source\":\"ads\"}", p[3]);
+  }
+
+  /** A store that fails when the identity pointer is written: a crash just before the switch. */
+  private static final class CrashBeforeSwitch implements ObjectStore {
+    final InMemoryObjectStore inner = new InMemoryObjectStore();
+    boolean armed;
+
+    @Override
+    public void put(String key, byte[] content) throws IOException {
+      if (armed && key.startsWith(CuratedStore.POINTERS)) {
+        throw new IOException("crash");
+      }
+      inner.put(key, content);
+    }
+
+    @Override
+    public void putFile(String key, Path file) throws IOException {
+      inner.putFile(key, file);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public boolean exists(String key) {
+      return inner.get(key).isPresent();
+    }
+
+    @Override
+    public void delete(String key) {
+      inner.delete(key);
+    }
+  }
+
+  @Test
+  void aCrashBeforeTheSwitchLeavesThePreviousStateInForceAndTheRetryCompletesIt()
+      throws IOException {
+    List<List<Call>> days = randomDays(3, 2, 15);
+    CrashBeforeSwitch objects = new CrashBeforeSwitch();
+    CuratedStore store = new CuratedStore(objects, work);
+    writeClean(objects, work, "acme", "2026-11-01", "a", days.get(0));
+    runBoth(store, "acme");
+    List<String> before =
+        table(store, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH);
+    writeClean(objects, work, "acme", "2026-11-02", "b", days.get(1));
+    objects.armed = true;
+    assertThrows(IOException.class, () -> new ResolveIdentities(store).run("acme", RULES, "US"));
+    assertEquals(
+        before, table(store, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH));
+    objects.armed = false;
+    runBoth(store, "acme");
+    CuratedStore scratch = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(scratch.objects(), work, "acme", "2026-11-01", "a", days.get(0));
+    writeClean(scratch.objects(), work, "acme", "2026-11-02", "b", days.get(1));
+    runBoth(scratch, "acme");
+    assertEquals(
+        table(scratch, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH),
+        table(store, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH));
+  }
+}
