@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       SourcesCommand.class,
       ImportCommand.class,
       SqlCommand.class,
+      ProfileCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

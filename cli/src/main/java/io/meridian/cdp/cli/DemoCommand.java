@@ -88,7 +88,8 @@ final class DemoCommand implements Callable<Integer> {
           out.printf("   %d answered %d%n", statuses[s], s);
         }
       }
-      out.println("2. Running the pipeline (spool -> raw zone -> clean zone)...");
+      out.println(
+          "2. Running the pipeline (spool -> raw zone -> clean zone -> identities -> profiles)...");
       out.flush();
       RunReport report = rt.pipeline().runOnce();
       out.print(report.toTable());
@@ -97,9 +98,11 @@ final class DemoCommand implements Callable<Integer> {
           "SELECT type, event, count(*) AS events, count(DISTINCT coalesce(user_id, anonymous_id)) AS"
               + " people FROM clean.events WHERE tenant = 'demo' GROUP BY ALL ORDER BY events DESC";
       String revenue =
-          "SELECT user_id, count(*) AS orders, round(sum(CAST(properties->>'revenue' AS DOUBLE)), 2)"
-              + " AS revenue FROM clean.events WHERE tenant = 'demo' AND event = 'Order Completed'"
-              + " GROUP BY user_id ORDER BY revenue DESC LIMIT 5";
+          "SELECT p.profile_id, p.traits->>'email' AS email, count(*) AS events,"
+              + " any_value(p.order_count) AS orders, any_value(p.lifetime_revenue) AS revenue FROM"
+              + " clean.events e JOIN curated.event_profiles USING (tenant, message_id) JOIN"
+              + " curated.profiles p USING (tenant, profile_id) WHERE tenant = 'demo' GROUP BY 1, 2"
+              + " ORDER BY revenue DESC LIMIT 5";
       try (DuckDbSqlEngine engine = rt.sql()) {
         out.println("   " + sql);
         out.print(ResultFormat.table(engine.query(sql)));
@@ -111,6 +114,20 @@ final class DemoCommand implements Callable<Integer> {
                 engine.query(
                     "SELECT reason, field, count(*) AS records FROM quarantine.records WHERE tenant"
                         + " = 'demo' GROUP BY ALL ORDER BY records DESC")));
+      }
+      out.println(
+          "4. One unified profile, explained (try: ./cdp profile <email|user id|profile id>"
+              + " --explain):");
+      out.flush();
+      try (DuckDbSqlEngine engine = rt.sql()) {
+        var top =
+            engine.query(
+                "SELECT p.profile_id FROM curated.profiles p JOIN curated.profile_merges m ON"
+                    + " m.tenant = p.tenant AND m.into_profile_id = p.profile_id WHERE p.tenant ="
+                    + " 'demo' ORDER BY p.lifetime_revenue DESC, p.profile_id LIMIT 1");
+        if (!top.rows().isEmpty()) {
+          ProfileCommand.show(engine, out, TENANT, (String) top.rows().get(0).get(0), true);
+        }
       }
       out.flush();
       return report.balanced() && statuses[200] == requests.size() ? 0 : 1;

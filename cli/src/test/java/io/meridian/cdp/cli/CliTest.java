@@ -409,9 +409,87 @@ class CliTest {
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("tenant", "received", "raw", "clean", "quarantined", "duplicates", "check");
-    assertThat(r.out().lines().filter(l -> l.startsWith("demo ")))
+    String accounting = r.out().substring(0, r.out().indexOf("curated tenant"));
+    assertThat(accounting.lines().filter(l -> l.startsWith("demo ")))
         .isNotEmpty()
         .allSatisfy(l -> assertThat(l).endsWith(" ok"));
     assertThat(r.out()).doesNotContain("MISMATCH");
+  }
+
+  @Test
+  void demoResolvesOneProfilePerPersonAndMapsEveryEventToIt() {
+    assertThat(cdp("demo", "--people", "20").code()).isZero();
+
+    assertThat(count("SELECT count(*) FROM curated.profiles WHERE tenant = 'demo'")).isEqualTo(20);
+    assertThat(
+            count(
+                "SELECT count(*) FROM clean.events e LEFT JOIN curated.event_profiles p USING"
+                    + " (tenant, message_id) WHERE p.profile_id IS NULL"))
+        .isZero();
+    assertThat(
+            count(
+                "SELECT count(DISTINCT profile_id) FROM curated.identity_graph WHERE"
+                    + " identifier_type = 'user_id'"))
+        .isEqualTo(20);
+    assertThat(count("SELECT count(*) FROM curated.profiles WHERE event_count <= 0")).isZero();
+  }
+
+  @Test
+  void showsAProfileByAnyIdentifierAndExplainsIt() throws IOException {
+    addSource("acme", "web", "acme-web-key-0123456789");
+    Path file =
+        write(
+            "calls.jsonl",
+            String.join(
+                "\n",
+                "{\"type\":\"page\",\"anonymousId\":\"laptop-1\",\"messageId\":\"m-1\","
+                    + "\"timestamp\":\"2026-11-01T10:00:00Z\"}",
+                "{\"type\":\"identify\",\"userId\":\"u-1\",\"anonymousId\":\"phone-1\","
+                    + "\"traits\":{\"email\":\" Ann@Example.com \",\"plan\":\"pro\"},"
+                    + "\"messageId\":\"m-2\",\"timestamp\":\"2026-11-01T10:01:00Z\"}",
+                "{\"type\":\"identify\",\"userId\":\"u-1\",\"anonymousId\":\"laptop-1\","
+                    + "\"messageId\":\"m-3\",\"timestamp\":\"2026-11-01T10:02:00Z\"}",
+                "{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"u-2\","
+                    + "\"anonymousId\":\"laptop-1\",\"properties\":{\"revenue\":12.5},"
+                    + "\"messageId\":\"m-4\",\"timestamp\":\"2026-11-01T10:03:00Z\"}"));
+    assertThat(cdp("import", "--tenant", "acme", "--source", "web", file.toString()).code())
+        .isZero();
+
+    Result byEmail = cdp("profile", "ANN@example.com", "--explain");
+    assertThat(byEmail.code()).as(byEmail.toString()).isZero();
+    assertThat(byEmail.out())
+        .contains("user_id", "u-1", "laptop-1", "phone-1", "plan", "\"pro\"")
+        .contains("was merged into")
+        .contains("NOT merged with")
+        .contains("user_id limit 1");
+    String profileId = byEmail.out().lines().findFirst().orElseThrow().split(" ")[1];
+    Result byId = cdp("profile", profileId);
+    assertThat(byId.code()).isZero();
+    assertThat(byId.out()).contains("u-1").doesNotContain("How it came together");
+    Result other = cdp("profile", "u-2");
+    assertThat(other.out()).contains("1 orders, lifetime revenue 12.50").doesNotContain("u-1");
+
+    assertOneLineError(cdp("profile", "nobody@example.com"));
+    assertOneLineError(cdp("profile", "u-1", "--tenant", "globex"));
+  }
+
+  @Test
+  void refusesIdentityRulesWithAnErrorNamingTheLine() throws IOException {
+    Path config =
+        write(
+            "bad.yaml",
+            String.join(
+                "\n",
+                "version: 1",
+                "tenants:",
+                "- id: acme",
+                "  identity:",
+                "    identifiers:",
+                "    - type: user_id",
+                "      limit: 0",
+                ""));
+    Result r = cdp("run", "--config", config.toString());
+    assertOneLineError(r);
+    assertThat(r.err()).contains("limit of 'user_id' must be between 1 and 10000").contains("line");
   }
 }

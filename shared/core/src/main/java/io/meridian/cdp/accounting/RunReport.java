@@ -11,9 +11,40 @@ import java.util.TreeMap;
  * received == raw} and {@code raw == clean + quarantined + duplicates} hold for every line once the
  * run has converted everything it drained.
  */
-public record RunReport(List<Line> lines) {
+public record RunReport(List<Line> lines, List<Curation> curation) {
   public RunReport {
     lines = List.copyOf(lines);
+    curation = List.copyOf(curation);
+  }
+
+  public RunReport(List<Line> lines) {
+    this(lines, List.of());
+  }
+
+  /**
+   * What the curation steps (resolve-identities, build-profiles) did for one tenant: events linked,
+   * events that carried no usable identifier, identifier values refused (by {@code type/reason}),
+   * and the graph afterwards.
+   */
+  public record Curation(
+      String tenant,
+      int snapshot,
+      boolean rebuilt,
+      long events,
+      long withoutIdentifier,
+      Map<String, Long> refused,
+      long identifiers,
+      long profiles,
+      long merges,
+      long blockedMerges) {
+    public Curation {
+      refused = Map.copyOf(new TreeMap<>(refused));
+    }
+  }
+
+  /** This report with the curation figures of the run. */
+  public RunReport withCuration(List<Curation> figures) {
+    return new RunReport(lines, figures);
   }
 
   /** Figures of one tenant and source. */
@@ -97,8 +128,39 @@ public record RunReport(List<Line> lines) {
               (reason, n) ->
                   out.append(String.format("%-16s   quarantined %-28s %10d%n", "", reason, n)));
     }
-    if (lines.isEmpty()) {
+    if (lines.isEmpty() && curation.isEmpty()) {
       out.append("(nothing to do)\n");
+    }
+    if (!curation.isEmpty()) {
+      out.append(
+          String.format(
+              "%n%-16s %10s %14s %10s %12s %10s %8s %8s%n",
+              "curated tenant",
+              "events",
+              "no identifier",
+              "refused",
+              "identifiers",
+              "profiles",
+              "merges",
+              "blocked"));
+      for (Curation c : curation) {
+        out.append(
+            String.format(
+                "%-16s %10d %14d %10d %12d %10d %8d %8d%s%n",
+                c.tenant(),
+                c.events(),
+                c.withoutIdentifier(),
+                c.refused().values().stream().mapToLong(Long::longValue).sum(),
+                c.identifiers(),
+                c.profiles(),
+                c.merges(),
+                c.blockedMerges(),
+                c.rebuilt() ? "  (rebuilt: late data)" : ""));
+        c.refused()
+            .forEach(
+                (reason, n) ->
+                    out.append(String.format("%-16s   refused %-32s %10d%n", "", reason, n)));
+      }
     }
     return out.toString();
   }

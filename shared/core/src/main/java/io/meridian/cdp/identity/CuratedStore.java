@@ -25,8 +25,8 @@ import java.util.Optional;
 public final class CuratedStore {
   public static final String CURATED = "curated/";
   public static final String POINTERS = "_state/curated/";
-  static final String IDENTITY = "identity";
-  static final String PROFILES = "profiles";
+  public static final String IDENTITY = "identity";
+  public static final String PROFILES = "profiles";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -116,6 +116,23 @@ public final class CuratedStore {
     for (String key : store.list("clean/events/tenant=" + Ids.require("tenant", tenant) + "/")) {
       if (key.endsWith(".parquet")) {
         out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The files of one curated table in force, over all tenants: what readers (DuckDB views, Glue)
+   * read. Tables of the identity step: identity_graph, profile_merges, blocked_merges; of the
+   * profiles step: profiles.
+   */
+  public List<String> currentFiles(String table) throws IOException {
+    String step = table.equals("profiles") ? PROFILES : IDENTITY;
+    List<String> out = new ArrayList<>();
+    for (String key : store.list(POINTERS + "tenant=")) {
+      if (key.endsWith("/" + step + ".json")) {
+        String tenant = key.substring((POINTERS + "tenant=").length(), key.lastIndexOf('/'));
+        pointer(tenant, step).map(p -> p.tables().get(table)).ifPresent(out::add);
       }
     }
     return out;

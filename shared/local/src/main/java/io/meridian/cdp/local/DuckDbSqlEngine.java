@@ -1,5 +1,6 @@
 package io.meridian.cdp.local;
 
+import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.lake.LakeLayout;
 import io.meridian.cdp.sql.QueryResult;
 import io.meridian.cdp.sql.SqlEngine;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * DuckDB (in-process, in-memory) with one view per lake table, named like the Glue tables: {@code
- * raw.events}, {@code clean.events}, {@code quarantine.records}, {@code ops.accounting}. Views read
+ * raw.events}, {@code clean.events}, {@code quarantine.records}, {@code ops.accounting} and the
+ * {@code curated} tables (each tenant's snapshot in force, found through its pointer). Views read
  * the lake's files directly; a table with no files yet is an empty view with the same columns.
  */
 public final class DuckDbSqlEngine implements SqlEngine {
@@ -35,7 +37,7 @@ public final class DuckDbSqlEngine implements SqlEngine {
       connection = DriverManager.getConnection("jdbc:duckdb:");
       try (Statement s = connection.createStatement()) {
         s.execute("SET TimeZone = 'UTC'");
-        for (String schema : List.of("raw", "clean", "quarantine", "ops")) {
+        for (String schema : List.of("raw", "clean", "quarantine", "ops", "curated")) {
           s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
         }
         Path root = lakeRoot.toAbsolutePath();
@@ -68,6 +70,9 @@ public final class DuckDbSqlEngine implements SqlEngine {
                     + " AS field, NULL::VARCHAR AS detail, NULL::VARCHAR AS payload, NULL::VARCHAR"
                     + " AS raw_object, NULL::DATE AS dt"));
         s.execute(accountingView(root));
+        for (String view : curatedViews(root)) {
+          s.execute(view);
+        }
       }
     } catch (SQLException | ClassNotFoundException e) {
       throw new SqlException("could not open DuckDB over " + lakeRoot + ": " + e.getMessage(), e);
@@ -126,6 +131,95 @@ public final class DuckDbSqlEngine implements SqlEngine {
         + " FROM read_parquet("
         + glob
         + ", hive_partitioning=true, hive_types={'tenant': VARCHAR, 'dt': DATE},"
+        + " union_by_name=true)";
+  }
+
+  /** Curated tables: each tenant's snapshot in force, found through its pointer. */
+  private static List<String> curatedViews(Path root) throws SQLException {
+    List<String> views = new ArrayList<>();
+    try {
+      CuratedStore store = new CuratedStore(new LocalFileObjectStore(root), root.resolve("_tmp"));
+      views.add(
+          snapshotView(
+              root,
+              store.currentFiles("identity_graph"),
+              "curated.identity_graph",
+              "tenant, identifier_type, identifier, profile_id, first_seen, last_seen",
+              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS identifier_type, NULL::VARCHAR AS"
+                  + " identifier, NULL::VARCHAR AS profile_id, NULL::TIMESTAMPTZ AS first_seen,"
+                  + " NULL::TIMESTAMPTZ AS last_seen"));
+      views.add(
+          snapshotView(
+              root,
+              store.currentFiles("profile_merges"),
+              "curated.profile_merges",
+              "tenant, from_profile_id, into_profile_id, rule, identifier_type, identifier,"
+                  + " message_id, merged_at",
+              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS from_profile_id, NULL::VARCHAR AS"
+                  + " into_profile_id, NULL::VARCHAR AS rule, NULL::VARCHAR AS identifier_type,"
+                  + " NULL::VARCHAR AS identifier, NULL::VARCHAR AS message_id, NULL::TIMESTAMPTZ"
+                  + " AS merged_at"));
+      views.add(
+          snapshotView(
+              root,
+              store.currentFiles("blocked_merges"),
+              "curated.blocked_merges",
+              "tenant, profile_id, other_profile_id, rule, identifier_type, identifier,"
+                  + " message_id, blocked_at",
+              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS profile_id, NULL::VARCHAR AS"
+                  + " other_profile_id, NULL::VARCHAR AS rule, NULL::VARCHAR AS identifier_type,"
+                  + " NULL::VARCHAR AS identifier, NULL::VARCHAR AS message_id, NULL::TIMESTAMPTZ"
+                  + " AS blocked_at"));
+      views.add(
+          snapshotView(
+              root,
+              store.currentFiles("profiles"),
+              "curated.profiles",
+              "tenant, profile_id, created_at, updated_at, traits, identifiers, first_seen,"
+                  + " last_seen, event_count, event_counts, active_days, lifetime_revenue,"
+                  + " order_count, last_order_at",
+              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS profile_id, NULL::TIMESTAMPTZ AS"
+                  + " created_at, NULL::TIMESTAMPTZ AS updated_at, NULL::JSON AS traits, NULL::JSON"
+                  + " AS identifiers, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS"
+                  + " last_seen, NULL::BIGINT AS event_count, NULL::JSON AS event_counts,"
+                  + " NULL::INTEGER AS active_days, NULL::DOUBLE AS lifetime_revenue, NULL::BIGINT"
+                  + " AS order_count, NULL::TIMESTAMPTZ AS last_order_at"));
+    } catch (java.io.IOException e) {
+      throw new SQLException("could not read the curated zone's pointers: " + e.getMessage(), e);
+    }
+    views.add(
+        parquetView(
+            root,
+            "curated.event_identifiers",
+            "curated/event_identifiers/",
+            "tenant, message_id, identifier_type, identifier, dt",
+            "NULL::VARCHAR AS tenant, NULL::VARCHAR AS message_id, NULL::VARCHAR AS"
+                + " identifier_type, NULL::VARCHAR AS identifier, NULL::DATE AS dt"));
+    views.add(
+        "CREATE OR REPLACE VIEW curated.event_profiles AS SELECT e.tenant, e.message_id,"
+            + " g.profile_id, e.dt FROM curated.event_identifiers e JOIN curated.identity_graph g"
+            + " ON g.tenant = e.tenant AND g.identifier_type = e.identifier_type AND g.identifier"
+            + " = e.identifier");
+    return views;
+  }
+
+  private static String snapshotView(
+      Path root, List<String> keys, String view, String columns, String emptyColumns) {
+    if (keys.isEmpty()) {
+      return "CREATE OR REPLACE VIEW " + view + " AS SELECT " + emptyColumns + " WHERE false";
+    }
+    StringBuilder files = new StringBuilder("[");
+    for (String key : keys) {
+      files.append(files.length() > 1 ? ", " : "").append(literal(root.resolve(key).toString()));
+    }
+    files.append(']');
+    return "CREATE OR REPLACE VIEW "
+        + view
+        + " AS SELECT "
+        + columns
+        + " FROM read_parquet("
+        + files
+        + ", hive_partitioning=true, hive_types={'tenant': VARCHAR, 'snapshot': VARCHAR},"
         + " union_by_name=true)";
   }
 
