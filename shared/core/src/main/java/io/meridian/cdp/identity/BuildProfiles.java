@@ -45,7 +45,10 @@ public final class BuildProfiles {
       return new Result(tenant, 0, false, 0, 0, 0);
     }
     Pointer previous = store.pointer(tenant, CuratedStore.PROFILES).orElse(Pointer.initial());
-    boolean rebuild = previous.snapshot() > 0 && previous.generation() != identity.generation();
+    boolean rebuild =
+        previous.snapshot() > 0
+            && (previous.generation() != identity.generation()
+                || !previous.rules().equals(identity.rules()));
     Set<String> done = rebuild ? Set.of() : new HashSet<>(previous.files());
     List<String> fresh = identity.files().stream().filter(k -> !done.contains(k)).toList();
     if (fresh.isEmpty()) {
@@ -124,7 +127,7 @@ public final class BuildProfiles {
     store.switchTo(
         tenant,
         CuratedStore.PROFILES,
-        new Pointer(snapshot, identity.generation(), 0, "", files, tables),
+        new Pointer(snapshot, identity.generation(), 0, "", files, tables, identity.rules()),
         previous);
     return new Result(tenant, snapshot, rebuild, fresh.size(), events, profiles.size());
   }

@@ -51,6 +51,7 @@ public final class CuratedStore {
    * @param watermarkMessageId message id of that event
    * @param files clean-zone keys consumed so far
    * @param tables table name → key of each file of the snapshot, for readers
+   * @param rules fingerprint of the identity rules the snapshot was resolved with
    */
   public record Pointer(
       @JsonProperty("snapshot") int snapshot,
@@ -58,14 +59,15 @@ public final class CuratedStore {
       @JsonProperty("watermarkMicros") long watermarkMicros,
       @JsonProperty("watermarkMessageId") String watermarkMessageId,
       @JsonProperty("files") List<String> files,
-      @JsonProperty("tables") java.util.Map<String, String> tables) {
+      @JsonProperty("tables") java.util.Map<String, String> tables,
+      @JsonProperty("rules") String rules) {
     public Pointer {
       files = files == null ? List.of() : List.copyOf(files);
       tables = tables == null ? java.util.Map.of() : java.util.Map.copyOf(tables);
     }
 
     static Pointer initial() {
-      return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of());
+      return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of(), "");
     }
   }
 

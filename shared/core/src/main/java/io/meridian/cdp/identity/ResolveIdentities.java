@@ -82,11 +82,13 @@ public final class ResolveIdentities {
     List<String> all = store.cleanFiles(tenant);
     Set<String> done = new HashSet<>(previous.files());
     List<String> fresh = all.stream().filter(k -> !done.contains(k)).toList();
-    if (fresh.isEmpty()) {
+    String fingerprint = fingerprint(rules, phoneRegion);
+    boolean rulesChanged = previous.snapshot() > 0 && !previous.rules().equals(fingerprint);
+    if (fresh.isEmpty() && !rulesChanged) {
       return new Result(tenant, previous.snapshot(), false, 0, 0, 0, Map.of(), 0, 0, 0, 0);
     }
     List<FileEvents> batch = readAll(fresh);
-    boolean rebuild = false;
+    boolean rebuild = rulesChanged;
     if (previous.snapshot() > 0) {
       for (FileEvents f : batch) {
         for (IdentityEvent e : f.events) {
@@ -185,28 +187,29 @@ public final class ResolveIdentities {
       index.add(new Object[] {p.getKey(), instant(p.getValue())});
     }
     write(tables, CuratedTables.PROFILE_INDEX, tenant, snapshot, index);
-    IdentityEvent last = items.get(items.size() - 1).event;
     List<String> files = new ArrayList<>(previous.files());
     files.addAll(fresh);
     if (rebuild) {
       files = all;
     }
+    long watermark = rebuild ? Long.MIN_VALUE : previous.watermarkMicros();
+    String watermarkId = rebuild ? "" : previous.watermarkMessageId();
+    if (!items.isEmpty()) {
+      IdentityEvent last = items.get(items.size() - 1).event;
+      if (compareKey(last, watermark, watermarkId) > 0) {
+        watermark = micros(last.receivedAt());
+        watermarkId = last.messageId();
+      }
+    }
     Pointer next =
         new Pointer(
             snapshot,
             previous.generation() + (rebuild ? 1 : 0),
-            rebuild
-                    || compareKey(last, previous.watermarkMicros(), previous.watermarkMessageId())
-                        > 0
-                ? micros(last.receivedAt())
-                : previous.watermarkMicros(),
-            rebuild
-                    || compareKey(last, previous.watermarkMicros(), previous.watermarkMessageId())
-                        > 0
-                ? last.messageId()
-                : previous.watermarkMessageId(),
+            watermark,
+            watermarkId,
             files,
-            tables);
+            tables,
+            fingerprint);
     store.switchTo(tenant, CuratedStore.IDENTITY, next, previous);
     return new Result(
         tenant,
@@ -233,6 +236,22 @@ public final class ResolveIdentities {
     String key = CuratedStore.snapshotKey(table, tenant, snapshot);
     store.write(schema, key, rows);
     tables.put(table, key);
+  }
+
+  /** SHA-256 of the rules as JSON and the phone region: a change rebuilds the tenant's graph. */
+  static String fingerprint(IdentityRules rules, String phoneRegion) {
+    try {
+      byte[] json =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .configure(
+                  com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS,
+                  true)
+              .writeValueAsBytes(List.of(rules, phoneRegion));
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json));
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot fingerprint identity rules", e);
+    }
   }
 
   /** Loads the graph, merges and refused pairs of the snapshot in force. */

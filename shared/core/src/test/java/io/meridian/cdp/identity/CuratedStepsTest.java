@@ -240,6 +240,39 @@ class CuratedStepsTest {
   }
 
   @Test
+  void changedRulesRebuildTheTenantWithTheNewRules() throws IOException {
+    List<List<Call>> days = randomDays(5, 2, 20);
+    IdentityRules strict =
+        new IdentityRules(
+            List.of(
+                new IdentityRules.IdentifierRule("user_id", 1, null, null),
+                new IdentityRules.IdentifierRule("anonymous_id", 1, null, null)),
+            null,
+            null,
+            null);
+    CuratedStore changed = new CuratedStore(new InMemoryObjectStore(), work);
+    CuratedStore scratch = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(changed.objects(), work, "acme", "2026-11-01", "a", days.get(0));
+    runBoth(changed, "acme");
+    writeClean(changed.objects(), work, "acme", "2026-11-02", "b", days.get(1));
+    new ResolveIdentities(changed).run("acme", strict, "US");
+    new BuildProfiles(changed).run("acme", strict);
+    assertTrue(new ResolveIdentities(changed).run("acme", strict, "US").noop());
+    writeClean(scratch.objects(), work, "acme", "2026-11-01", "a", days.get(0));
+    writeClean(scratch.objects(), work, "acme", "2026-11-02", "b", days.get(1));
+    new ResolveIdentities(scratch).run("acme", strict, "US");
+    new BuildProfiles(scratch).run("acme", strict);
+    assertEquals(
+        table(scratch, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH),
+        table(changed, "acme", "identity", "identity_graph", CuratedTables.IDENTITY_GRAPH));
+    assertEquals(
+        table(scratch, "acme", "profiles", "profiles", CuratedTables.PROFILES),
+        table(changed, "acme", "profiles", "profiles", CuratedTables.PROFILES));
+    // and only the rules changed: running the old rules again rebuilds once more
+    assertTrue(new ResolveIdentities(changed).run("acme", RULES, "US").rebuilt());
+  }
+
+  @Test
   void identicalIdentifiersInTwoTenantsNeverLink() throws IOException {
     CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
     List<Call> same =
