@@ -432,6 +432,19 @@ class CliTest {
                     + " identifier_type = 'user_id'"))
         .isEqualTo(20);
     assertThat(count("SELECT count(*) FROM curated.profiles WHERE event_count <= 0")).isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM (SELECT abs((SELECT sum(lifetime_revenue) FROM"
+                    + " curated.profiles) - (SELECT sum(CAST(properties->>'revenue' AS DOUBLE))"
+                    + " FROM clean.events WHERE event = 'Order Completed')) < 0.01 AS same) WHERE"
+                    + " same"))
+        .as("every order's revenue is in exactly one profile")
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT (SELECT sum(event_count) FROM curated.profiles) - (SELECT count(*) FROM"
+                    + " clean.events)"))
+        .isZero();
   }
 
   @Test
