@@ -155,7 +155,7 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
                 c.profiles(),
                 c.merges(),
                 c.blockedMerges(),
-                c.rebuilt() ? "  (rebuilt: late data)" : ""));
+                c.rebuilt() ? "  (rebuilt from all events: late data or new rules)" : ""));
         c.refused()
             .forEach(
                 (reason, n) ->

@@ -64,6 +64,7 @@ public final class CuratedStore {
     public Pointer {
       files = files == null ? List.of() : List.copyOf(files);
       tables = tables == null ? java.util.Map.of() : java.util.Map.copyOf(tables);
+      rules = rules == null ? "" : rules;
     }
 
     static Pointer initial() {

@@ -210,19 +210,32 @@ public final class ResolveIdentities {
             files,
             tables,
             fingerprint);
+    Result result =
+        new Result(
+            tenant,
+            snapshot,
+            rebuild,
+            batch.size(),
+            items.size(),
+            withoutIds,
+            extractor.refused(),
+            graph.identifierCount(),
+            graph.profileCount(),
+            graph.merges().size(),
+            graph.blocks().size());
+    // The run's figures go next to the stage accounting (ops.curation), before the switch so that
+    // a retried run rewrites the same record.
+    store
+        .objects()
+        .put(
+            "_ops/curation/tenant="
+                + tenant
+                + "/snapshot="
+                + CuratedStore.snapshotName(snapshot)
+                + ".json",
+            new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(result));
     store.switchTo(tenant, CuratedStore.IDENTITY, next, previous);
-    return new Result(
-        tenant,
-        snapshot,
-        rebuild,
-        batch.size(),
-        items.size(),
-        withoutIds,
-        extractor.refused(),
-        graph.identifierCount(),
-        graph.profileCount(),
-        graph.merges().size(),
-        graph.blocks().size());
+    return result;
   }
 
   private void write(

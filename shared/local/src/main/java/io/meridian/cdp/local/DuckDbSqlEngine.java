@@ -195,6 +195,24 @@ public final class DuckDbSqlEngine implements SqlEngine {
             "tenant, message_id, identifier_type, identifier, dt",
             "NULL::VARCHAR AS tenant, NULL::VARCHAR AS message_id, NULL::VARCHAR AS"
                 + " identifier_type, NULL::VARCHAR AS identifier, NULL::DATE AS dt"));
+    if (hasFiles(root, "_ops/curation/", ".json")) {
+      views.add(
+          "CREATE OR REPLACE VIEW ops.curation AS SELECT tenant, snapshot, rebuilt, filesRead AS"
+              + " files_read, events, eventsWithoutIdentifier AS events_without_identifier, refused,"
+              + " identifiers, profiles, merges, blockedMerges AS blocked_merges FROM read_json("
+              + literal(root.resolve("_ops/curation") + "/**/*.json")
+              + ", format='auto', hive_partitioning=false, union_by_name=true, columns={tenant:"
+              + " 'VARCHAR', snapshot: 'INTEGER', rebuilt: 'BOOLEAN', filesRead: 'INTEGER', events:"
+              + " 'BIGINT', eventsWithoutIdentifier: 'BIGINT', refused: 'JSON', identifiers:"
+              + " 'BIGINT', profiles: 'BIGINT', merges: 'BIGINT', blockedMerges: 'BIGINT'})");
+    } else {
+      views.add(
+          "CREATE OR REPLACE VIEW ops.curation AS SELECT NULL::VARCHAR AS tenant, NULL::INTEGER AS"
+              + " snapshot, NULL::BOOLEAN AS rebuilt, NULL::INTEGER AS files_read, NULL::BIGINT AS"
+              + " events, NULL::BIGINT AS events_without_identifier, NULL::JSON AS refused,"
+              + " NULL::BIGINT AS identifiers, NULL::BIGINT AS profiles, NULL::BIGINT AS merges,"
+              + " NULL::BIGINT AS blocked_merges WHERE false");
+    }
     views.add(
         "CREATE OR REPLACE VIEW curated.event_profiles AS SELECT e.tenant, e.message_id,"
             + " g.profile_id, e.dt FROM curated.event_identifiers e JOIN curated.identity_graph g"
