@@ -1,6 +1,7 @@
 package io.meridian.cdp.clean;
 
 import java.io.IOException;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.Set;
 
@@ -14,7 +15,10 @@ public interface DedupIndex {
   /**
    * Claims {@code messageIds} for {@code owner} and makes the claims durable.
    *
+   * @param day the day the owner's records were received (implementations may de-duplicate within a
+   *     window of days around it)
    * @return the ids already claimed by a different owner (the duplicates)
    */
-  Set<String> claim(String tenant, String owner, Collection<String> messageIds) throws IOException;
+  Set<String> claim(String tenant, LocalDate day, String owner, Collection<String> messageIds)
+      throws IOException;
 }

@@ -281,7 +281,7 @@ public final class RawToClean {
     for (CleanEvent e : chunk) {
       ids.add(e.messageId());
     }
-    Set<String> dups = dedup.claim(raw.tenant(), raw.partId() + ".c" + chunkNo, ids);
+    Set<String> dups = dedup.claim(raw.tenant(), raw.dt(), raw.partId() + ".c" + chunkNo, ids);
     long written = 0;
     for (CleanEvent e : chunk) {
       if (!dups.contains(e.messageId())) {

@@ -124,7 +124,12 @@ public final class LakeLayout {
         + ".json";
   }
 
-  public static String dedupKey(String tenant, String partId) {
-    return DEDUP_STATE + "tenant=" + Ids.require("tenant", tenant) + "/" + partId + ".ids";
+  /** Claims of one unit of the de-duplication index, filed by the unit's receipt day. */
+  public static String dedupKey(String tenant, LocalDate day, String owner) {
+    return dedupDayPrefix(tenant, day) + owner + ".ids";
+  }
+
+  public static String dedupDayPrefix(String tenant, LocalDate day) {
+    return DEDUP_STATE + "tenant=" + Ids.require("tenant", tenant) + "/dt=" + day + "/";
   }
 }
