@@ -1,6 +1,8 @@
 package io.meridian.cdp.fn;
 
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.meridian.cdp.event.Json;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ConfigFile;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The Lambda event payloads of the top-level {@code test-events/} folder, deserialized exactly as
@@ -44,6 +47,18 @@ public final class Fixtures {
   public static <T> T eventFromJson(String json, Class<T> type) {
     return LambdaEventSerializers.serializerFor(type, Fixtures.class.getClassLoader())
         .fromJson(json);
+  }
+
+  /**
+   * The JSON object in {@code test-events/<relative>}, such as a Step Functions task input, as the
+   * Lambda Java runtime hands it to a {@code RequestHandler<Map<String, Object>, ?>}.
+   */
+  public static Map<String, Object> json(String relative) {
+    try {
+      return Json.MAPPER.readValue(path(relative).toFile(), new TypeReference<>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** {@code test-events/cdp.yaml}: tenant {@code acme} with source {@code web}. */

@@ -81,6 +81,21 @@ public final class LambdaJar implements AutoCloseable {
     return unwrap(() -> m.invoke(handler, event, null));
   }
 
+  /**
+   * Calls {@code handler.handleRequest(input, null)} on a handler of JSON objects ({@code
+   * RequestHandler<Map<String, Object>, ?>}, such as a Step Functions task), with the JSON object
+   * of {@code test-events/<fixture>}: plain maps, lists and values, as the runtime passes them.
+   */
+  public Object handleJson(Object handler, String fixture) throws Exception {
+    Map<String, Object> input = Fixtures.json(fixture);
+    Method m =
+        handler
+            .getClass()
+            .getMethod(
+                "handleRequest", Map.class, type("com.amazonaws.services.lambda.runtime.Context"));
+    return unwrap(() -> m.invoke(handler, input, null));
+  }
+
   /** Calls a public no-argument method, such as a getter of a response. */
   public static Object call(Object target, String method) throws Exception {
     Method m = target.getClass().getMethod(method);

@@ -1,0 +1,134 @@
+package io.meridian.cdp.fn;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.meridian.cdp.aws.AwsEnvironment;
+import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.identity.ResolveIdentities;
+import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.Ids;
+import io.meridian.cdp.tenant.TenantConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The {@code ResolveIdentities} task of {@code statemachines/curate.asl.json}: runs {@link
+ * ResolveIdentities} for the tenant of the input {@code {"tenant": "acme"}} with the tenant's
+ * identity rules and default phone region from {@code cdp.yaml}, and returns what the run did as a
+ * JSON object ({@code noop} is true when there was no new clean file). The lake is read and written
+ * through the object-store port.
+ *
+ * <p>An input without a valid tenant id, or naming a tenant that {@code cdp.yaml} does not declare,
+ * throws {@link IllegalArgumentException}: the task fails and the state machine records it for that
+ * tenant without retrying. A lake failure throws {@link UncheckedIOException}; the snapshot in
+ * force is unchanged (the step switches its pointer last), so running the task again is safe. One
+ * run per tenant at a time: the state machine runs each tenant's steps in sequence.
+ *
+ * <p>Environment: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}, {@code CONFIG_BUCKET}
+ * and {@code CONFIG_KEY} (read once at cold start; {@code cdp.yaml} itself is read on every
+ * invocation, so a tenant added or a rule changed applies to the next run), {@code AWS_REGION} (set
+ * by Lambda). Parquet files are assembled in {@code /tmp/cdp-work}.
+ */
+public final class ResolveIdentitiesHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  private static final Logger LOG = LoggerFactory.getLogger(ResolveIdentitiesHandler.class);
+  private static final Path WORK_DIR = Path.of("/tmp/cdp-work");
+
+  private final ObjectStore lake;
+  private final Supplier<CdpConfig> config;
+  private final Path workDir;
+
+  /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
+  public ResolveIdentitiesHandler() {
+    this(AwsEnvironment.s3());
+  }
+
+  private ResolveIdentitiesHandler(S3Client s3) {
+    this(
+        AwsEnvironment.lake(s3, AwsEnvironment.require(AwsEnvironment.LAKE_BUCKET)),
+        () -> {
+          try {
+            return AwsEnvironment.config(s3);
+          } catch (IOException e) {
+            throw new UncheckedIOException("reading cdp.yaml failed", e);
+          }
+        },
+        WORK_DIR);
+  }
+
+  /**
+   * @param config the tenant config in force, asked on every invocation
+   * @param workDir where Parquet files are assembled before they are stored
+   */
+  ResolveIdentitiesHandler(ObjectStore lake, Supplier<CdpConfig> config, Path workDir) {
+    this.lake = lake;
+    this.config = config;
+    this.workDir = workDir;
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    String tenantId = tenantOf(input);
+    try {
+      TenantConfig tenant =
+          config
+              .get()
+              .tenant(tenantId)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "tenant '" + tenantId + "' is not declared in cdp.yaml"));
+      ResolveIdentities.Result r =
+          new ResolveIdentities(new CuratedStore(lake, workDir))
+              .run(tenant.id(), tenant.identityRules(), tenant.defaultPhoneRegion());
+      LOG.info(
+          "resolve-identities {}: snapshot {}, files {}, events {}, profiles {}, merges {}{}",
+          r.tenant(),
+          r.snapshot(),
+          r.filesRead(),
+          r.events(),
+          r.profiles(),
+          r.merges(),
+          r.rebuilt() ? " (rebuilt)" : r.noop() ? " (nothing new)" : "");
+      return output(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("resolve-identities for tenant " + tenantId + " failed", e);
+    }
+  }
+
+  /** The tenant id of a task input {@code {"tenant": "acme"}}. */
+  static String tenantOf(Map<String, Object> input) {
+    Object tenant = input == null ? null : input.get("tenant");
+    if (!(tenant instanceof String id)) {
+      throw new IllegalArgumentException(
+          "the task input must be {\"tenant\": \"<tenant id>\"}, got " + input);
+    }
+    return Ids.require("tenant", id);
+  }
+
+  static Map<String, Object> output(ResolveIdentities.Result r) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("tenant", r.tenant());
+    out.put("snapshot", r.snapshot());
+    out.put("noop", r.noop());
+    out.put("rebuilt", r.rebuilt());
+    out.put("filesRead", r.filesRead());
+    out.put("events", r.events());
+    out.put("eventsWithoutIdentifier", r.eventsWithoutIdentifier());
+    out.put("refused", new TreeMap<>(r.refused()));
+    out.put("identifiers", r.identifiers());
+    out.put("profiles", r.profiles());
+    out.put("merges", r.merges());
+    out.put("blockedMerges", r.blockedMerges());
+    return out;
+  }
+}
