@@ -9,7 +9,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure performance. Figures and how to reproduce them: docs/BENCHMARKS.md.",
-    subcommands = {IngestBench.class, ConvertBench.class})
+    subcommands = {
+      IngestBench.class,
+      ConvertBench.class,
+      IdentityQualityBench.class,
+      IdentityBench.class
+    })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

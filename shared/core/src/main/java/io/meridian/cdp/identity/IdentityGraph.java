@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One tenant's identity graph in memory: every identifier and the profile it belongs to.
@@ -20,9 +21,13 @@ import java.util.Set;
  * event, its identifiers are taken highest priority first: the profile of the first known one is
  * the event's home; every other known profile is merged into it unless the merged profile would
  * hold more values of a type than the type's limit (then the link is refused and recorded); new
- * identifiers join the home profile within the limits, or else start a new profile. A merge keeps
- * the id of the older profile (earliest created_at, then smaller id), so a profile's id never
- * changes when identifiers are added. Because the result depends only on the events and their
+ * identifiers join the home profile within the limits, or else start a new profile. When the
+ * event's highest-priority identifier is new and other identifiers are known, it is placed first
+ * (in the first of their profiles that can take it, else in a new profile) and that profile is the
+ * home, so a merge is only made if the merged profile can also hold it: a new user on a device
+ * shared with another user never pulls their email or other devices into that user's profile. A
+ * merge keeps the id of the older profile (earliest created_at, then smaller id), so a profile's id
+ * never changes when identifiers are added. Because the result depends only on the events and their
  * order, resolving day 1 then day 2 gives the same graph as resolving both days at once.
  *
  * <p>Profile ids are {@code p_} and 20 hex digits of SHA-256 over the tenant, the creating event's
@@ -35,7 +40,12 @@ public final class IdentityGraph {
   private final int[] limits;
   private final int types;
 
-  private final Map<String, Integer> nodes = new HashMap<>();
+  /**
+   * Open-addressing index of the identifiers: slot → node + 1 (0 is empty), probed linearly from
+   * the hash of (type, value). Far smaller and faster than a map of boxed keys at 10^7 identifiers.
+   */
+  private int[] index = new int[2048];
+
   private int nodeCount;
   private byte[] nodeType = new byte[1024];
   private String[] nodeValue = new String[1024];
@@ -52,6 +62,7 @@ public final class IdentityGraph {
   private final List<Merge> merges = new ArrayList<>();
   private final List<Block> blocks = new ArrayList<>();
   private final Set<String> blockedPairs = new HashSet<>();
+  private final MessageDigest sha = sha256();
 
   /** A merge of one profile into another, with its provenance. */
   public record Merge(
@@ -107,10 +118,38 @@ public final class IdentityGraph {
     int home = -1;
     int[] known = new int[ids.size()];
     for (int i = 0; i < ids.size(); i++) {
+      known[i] = lookup(ids.get(i).type(), ids.get(i).value());
+    }
+    // The highest-priority identifier decides, so when it is new it is placed first: in the
+    // profile of the first known identifier that can take it, else in a profile of its own. The
+    // event's other known profiles then merge into that one only if the result stays within the
+    // limits *with* it: a new user on a device shared with another user (already in that user's
+    // profile) never pulls their email or other devices into the other user's profile.
+    if (known[0] < 0) {
+      Identifier first = ids.get(0);
+      int target = -1;
+      boolean anyKnown = false;
+      for (int n : known) {
+        if (n >= 0) {
+          anyKnown = true;
+          int r = find(nodeProfile[n]);
+          if (fits(r, first.type())) {
+            target = r;
+            break;
+          }
+        }
+      }
+      if (anyKnown) {
+        if (target < 0) {
+          target = newProfile(messageId, first, receivedAt);
+        }
+        known[0] = addNode(first, target, timestamp);
+      }
+    }
+    for (int i = 0; i < ids.size(); i++) {
       Identifier id = ids.get(i);
-      Integer n = nodes.get(key(id.type(), id.value()));
-      known[i] = n == null ? -1 : n;
-      if (n == null) {
+      int n = known[i];
+      if (n < 0) {
         continue;
       }
       int r = find(nodeProfile[n]);
@@ -135,11 +174,12 @@ public final class IdentityGraph {
       }
       Identifier id = ids.get(i);
       int target = -1;
-      for (int candidate : new int[] {anchor, home, fresh}) {
-        if (candidate >= 0 && fits(candidate, id.type())) {
-          target = candidate;
-          break;
-        }
+      if (anchor >= 0 && fits(anchor, id.type())) {
+        target = anchor;
+      } else if (home >= 0 && fits(home, id.type())) {
+        target = home;
+      } else if (fresh >= 0 && fits(fresh, id.type())) {
+        target = fresh;
       }
       if (target < 0) {
         target = newProfile(messageId, id, receivedAt);
@@ -168,8 +208,8 @@ public final class IdentityGraph {
 
   /** The current profile id of an identifier, or null when the graph does not hold it. */
   public String profileOf(int type, String value) {
-    Integer n = nodes.get(key(type, value));
-    return n == null ? null : profileId[find(nodeProfile[n])];
+    int n = lookup(type, value);
+    return n < 0 ? null : profileId[find(nodeProfile[n])];
   }
 
   public int identifierCount() {
@@ -200,8 +240,17 @@ public final class IdentityGraph {
   /** Every identifier with its current profile, in the order they were first seen. */
   public List<Node> nodes() {
     List<Node> out = new ArrayList<>(nodeCount);
+    forEachNode(out::add);
+    return out;
+  }
+
+  /**
+   * Every identifier with its current profile, in the order they were first seen, one at a time:
+   * {@link #nodes()} without holding them all.
+   */
+  public void forEachNode(Consumer<Node> visitor) {
     for (int n = 0; n < nodeCount; n++) {
-      out.add(
+      visitor.accept(
           new Node(
               typeNames[nodeType[n]],
               nodeValue[n],
@@ -209,7 +258,6 @@ public final class IdentityGraph {
               firstSeen[n],
               lastSeen[n]));
     }
-    return out;
   }
 
   /** Profile ids and their creation times (received_at of the creating event, micros). */
@@ -329,18 +377,26 @@ public final class IdentityGraph {
 
   private int newProfile(String messageId, Identifier first, long receivedAt) {
     return restoreProfile(
-        profileIdOf(tenant, messageId, typeNames[first.type()], first.value()), receivedAt);
+        profileIdOf(sha, tenant, messageId, typeNames[first.type()], first.value()), receivedAt);
   }
 
   /** The id of the profile that {@code messageId} creates with its first identifier. */
   static String profileIdOf(String tenant, String messageId, String type, String value) {
+    return profileIdOf(sha256(), tenant, messageId, type, value);
+  }
+
+  private static String profileIdOf(
+      MessageDigest sha, String tenant, String messageId, String type, String value) {
+    for (String part : new String[] {tenant, messageId, type, value}) {
+      sha.update(part.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+    }
+    return "p_" + HexFormat.of().formatHex(sha.digest(), 0, 10);
+  }
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String part : new String[] {tenant, messageId, type, value}) {
-        sha.update(part.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-      }
-      return "p_" + HexFormat.of().formatHex(sha.digest(), 0, 10);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
@@ -361,7 +417,7 @@ public final class IdentityGraph {
     nodeProfile[n] = profile;
     firstSeen[n] = seen;
     lastSeen[n] = seen;
-    nodes.put(key(id.type(), id.value()), n);
+    insert(n);
     counts[find(profile) * types + id.type()]++;
     return n;
   }
@@ -377,7 +433,45 @@ public final class IdentityGraph {
     counts = Arrays.copyOf(counts, next * types);
   }
 
-  private static String key(int type, String value) {
-    return (char) ('0' + type) + value;
+  private static int hash(int type, String value) {
+    int h = value.hashCode() * 31 + type;
+    return h ^ (h >>> 16) ^ (h >>> 7);
+  }
+
+  /** The node holding (type, value), or -1. */
+  private int lookup(int type, String value) {
+    int mask = index.length - 1;
+    for (int s = hash(type, value) & mask; ; s = (s + 1) & mask) {
+      int n = index[s] - 1;
+      if (n < 0) {
+        return -1;
+      }
+      if (nodeType[n] == type && nodeValue[n].equals(value)) {
+        return n;
+      }
+    }
+  }
+
+  /** Indexes node {@code n}, which must not be indexed yet; keeps the load at most 1/2. */
+  private void insert(int n) {
+    if (2 * (n + 1) > index.length) {
+      int[] old = index;
+      index = new int[old.length * 2];
+      for (int slot : old) {
+        if (slot != 0) {
+          place(slot - 1);
+        }
+      }
+    }
+    place(n);
+  }
+
+  private void place(int n) {
+    int mask = index.length - 1;
+    int s = hash(nodeType[n], nodeValue[n]) & mask;
+    while (index[s] != 0) {
+      s = (s + 1) & mask;
+    }
+    index[s] = n + 1;
   }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -97,5 +98,17 @@ public final class ParquetFiles {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(file, "file");
     return RowReader.readAll(schema, file);
+  }
+
+  /**
+   * Reads the rows of {@code file} one at a time, like {@link #readAll} without keeping them (only
+   * one row group's pages are in memory at once); returns the number of rows.
+   */
+  public static long forEach(TableSchema schema, Path file, Consumer<Object[]> rows)
+      throws IOException {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(rows, "rows");
+    return RowReader.forEach(schema, file, rows);
   }
 }

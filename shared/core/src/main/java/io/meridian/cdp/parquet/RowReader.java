@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -60,6 +61,12 @@ final class RowReader {
   private RowReader() {}
 
   static List<Object[]> readAll(TableSchema schema, Path file) throws IOException {
+    List<Object[]> rows = new ArrayList<>();
+    forEach(schema, file, rows::add);
+    return rows;
+  }
+
+  static long forEach(TableSchema schema, Path file, Consumer<Object[]> rows) throws IOException {
     InputFile input = new LocalInputFile(file);
     ZstdCodecFactory codecs = new ZstdCodecFactory(3);
     try (SeekableInputStream in = input.newStream()) {
@@ -70,7 +77,7 @@ final class RowReader {
       MessageColumnIO columnIo =
           new ColumnIOFactory(footer.getFileMetaData().getCreatedBy())
               .getColumnIO(requested, fileSchema, true);
-      List<Object[]> rows = new ArrayList<>();
+      long count = 0;
       for (BlockMetaData block : footer.getBlocks()) {
         if (block.getRowCount() == 0) {
           continue;
@@ -79,10 +86,11 @@ final class RowReader {
         RecordReader<Object[]> records =
             columnIo.getRecordReader(pages, new RowMaterializer(schema.columns()));
         for (long r = 0; r < block.getRowCount(); r++) {
-          rows.add(records.read());
+          rows.accept(records.read());
         }
+        count += block.getRowCount();
       }
-      return rows;
+      return count;
     } finally {
       codecs.release();
     }

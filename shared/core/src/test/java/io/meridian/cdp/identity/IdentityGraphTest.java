@@ -89,6 +89,22 @@ class IdentityGraphTest {
   }
 
   @Test
+  void aNewUserOnASharedDeviceTakesTheirEmailProfileAwayFromTheDeviceOwner() {
+    sendCall("m1", "page", null, "tablet", null, null);
+    String owner = send("m2", "u-owner", "tablet", null);
+    String newsletter = send("m3", null, "laptop", "{\"email\":\"ann@example.com\"}");
+    String ann = send("m4", "u-ann", "tablet", "{\"email\":\"ann@example.com\"}");
+    assertEquals(newsletter, ann, "Ann's login joins the profile of her email, the older one");
+    assertEquals(ann, graph.profileOf(RULES.indexOf("user_id"), "u-ann"));
+    assertEquals(ann, graph.profileOf(RULES.indexOf("anonymous_id"), "laptop"));
+    assertEquals(owner, graph.profileOf(RULES.indexOf("anonymous_id"), "tablet"));
+    assertEquals(owner, graph.profileOf(RULES.indexOf("user_id"), "u-owner"));
+    assertEquals(1, graph.blocks().size());
+    assertEquals("user_id limit 1", graph.blocks().get(0).rule());
+    assertEquals(2, graph.profileCount());
+  }
+
+  @Test
   void aKioskSeenWithHundredsOfUsersDoesNotCollapseThem() {
     Set<String> profiles = new HashSet<>();
     for (int i = 0; i < 300; i++) {

@@ -97,6 +97,27 @@ class ParquetFilesTest {
   }
 
   @Test
+  void forEachStreamsTheRowsOfEveryRowGroupInOrder() throws IOException {
+    Path file = dir.resolve("stream.parquet");
+    ParquetFiles.Options small = new ParquetFiles.Options(3, 64 * 1024, 8 * 1024);
+    try (RowWriter writer = ParquetFiles.create(ALL_TYPES, file, small)) {
+      for (int i = 0; i < 20_000; i++) {
+        writer.write(row(i));
+      }
+    }
+    assertThat(RowReader.readFooter(file).getBlocks()).hasSizeGreaterThan(1);
+    List<Object[]> streamed = new ArrayList<>();
+    long count = ParquetFiles.forEach(ALL_TYPES, file, streamed::add);
+    assertThat(count).isEqualTo(20_000);
+    List<Object[]> all = ParquetFiles.readAll(ALL_TYPES, file);
+    assertThat(streamed).hasSize(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(streamed.get(i)).containsExactly(all.get(i));
+    }
+    assertThat(streamed.get(0)[0]).isEqualTo(row(0)[0]);
+  }
+
+  @Test
   void footerDeclaresZstdForEveryChunkAndTheLogicalTypes() throws IOException {
     Path file = dir.resolve("footer.parquet");
     ParquetFiles.Options small = new ParquetFiles.Options(3, 64 * 1024, 8 * 1024);

@@ -1,0 +1,517 @@
+package io.meridian.cdp.cli;
+
+import static io.meridian.cdp.parquet.Column.optional;
+import static io.meridian.cdp.parquet.Column.required;
+
+import io.meridian.cdp.identity.CuratedTables;
+import io.meridian.cdp.identity.IdentifierExtractor.Identifier;
+import io.meridian.cdp.identity.IdentityGraph;
+import io.meridian.cdp.identity.IdentityRules;
+import io.meridian.cdp.identity.IdentityRules.IdentifierRule;
+import io.meridian.cdp.parquet.ColumnType;
+import io.meridian.cdp.parquet.ParquetFiles;
+import io.meridian.cdp.parquet.RowWriter;
+import io.meridian.cdp.parquet.TableSchema;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Identity-graph speed: the linking algorithm alone, end to end from a clean-events-like Parquet to
+ * the identity_graph Parquet, an incremental batch into the built graph, and DuckDB computing the
+ * same connected components in SQL (iterative min-label propagation) in the same run.
+ */
+@Command(
+    name = "identity",
+    mixinStandardHelpOptions = true,
+    description = "Identity-graph linking speed and memory, beside DuckDB connected components.")
+final class IdentityBench implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--links",
+      description = "Identifier links (events of two identifiers). Default: ${DEFAULT-VALUE}",
+      defaultValue = "10000000")
+  int links;
+
+  @Option(
+      names = "--incremental",
+      description = "Links of the incremental batch. Default: ${DEFAULT-VALUE}",
+      defaultValue = "100000")
+  int incremental;
+
+  @Option(names = "--no-duckdb", description = "Skip the DuckDB comparison")
+  boolean noDuckdb;
+
+  static final int USER = 0;
+  static final int EMAIL = 1;
+  static final int ANON = 3;
+  static final String[] TYPE_NAMES = {"user_id", "email", "phone", "anonymous_id"};
+  static final long T0 = Instant.parse("2026-11-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+
+  /** The input: clean-events-like rows with the identifier columns only. */
+  static final TableSchema INPUT =
+      new TableSchema(
+          "events",
+          List.of(
+              required("message_id", ColumnType.STRING).withoutDictionary(),
+              required("received_at", ColumnType.TIMESTAMP).withoutDictionary(),
+              optional("user_id", ColumnType.STRING).withoutDictionary(),
+              optional("email", ColumnType.STRING).withoutDictionary(),
+              optional("anonymous_id", ColumnType.STRING).withoutDictionary()));
+
+  // generated graph: node values and types, links as pairs of node indices (higher priority first)
+  private final List<String> values = new ArrayList<>();
+  private byte[] types = new byte[1 << 20];
+  private int[] la;
+  private int[] lb;
+  private int persons;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = Files.createTempDirectory("cdp-bench-identity");
+    try {
+      out.printf(
+          "cdp bench identity: %,d links, %d cores, Java %s, max heap %d MB%n",
+          links,
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory() >> 20);
+      generate(new Random(11));
+      out.printf(
+          "generated: %,d identifiers of %,d people; component sizes as described in"
+              + " docs/BENCHMARKS.md%n",
+          values.size(), persons);
+      Path input = dir.resolve("events.parquet");
+      writeInput(input);
+      out.printf("input: %s, %,d bytes%n", input.getFileName(), Files.size(input));
+      out.flush();
+
+      // (1) the algorithm alone, identifiers already in memory
+      resetPeaks();
+      IdentityGraph g = new IdentityGraph("bench", IdentityRules.defaults());
+      long t = System.nanoTime();
+      linkAll(g);
+      double core = seconds(t);
+      out.printf(
+          "(1) core, default rules      : %6.2f s  %,12.0f links/s  (%,d identifiers, %,d profiles,"
+              + " %,d merges, %,d refused)  peak heap %,d MB%n",
+          core,
+          links / core,
+          g.identifierCount(),
+          g.profileCount(),
+          g.merges().size(),
+          g.blocks().size(),
+          peakHeap() >> 20);
+      int constrainedProfiles = g.profileCount();
+      g = null;
+      resetPeaks();
+      IdentityGraph free = new IdentityGraph("bench", unbounded());
+      t = System.nanoTime();
+      linkAll(free);
+      double coreFree = seconds(t);
+      int components = free.profileCount();
+      out.printf(
+          "(1) core, limits not binding : %6.2f s  %,12.0f links/s  (%,d components)%n",
+          coreFree, links / coreFree, components);
+      free = null;
+      // keep only what the incremental batch needs
+      values.clear();
+      la = null;
+      lb = null;
+      types = null;
+      out.flush();
+
+      // (2) end to end: read the Parquet input, link, write identity_graph
+      resetPeaks();
+      long baseline = usedAfterGc();
+      IdentityGraph graph = new IdentityGraph("bench", IdentityRules.defaults());
+      t = System.nanoTime();
+      long rows = readAndLink(input, graph);
+      double readLink = seconds(t);
+      long t2 = System.nanoTime();
+      Path graphFile = dir.resolve("identity_graph.parquet");
+      writeGraph(graph, graphFile);
+      double write = seconds(t2);
+      double e2e = seconds(t);
+      long peak = peakHeap();
+      long graphBytes = usedAfterGc() - baseline;
+      out.printf(
+          "(2) end to end               : %6.2f s  (read + link %.2f s, write identity_graph %.2f s,"
+              + " %,d bytes)  %,d rows, %,d identifiers, %,d profiles%n",
+          e2e,
+          readLink,
+          write,
+          Files.size(graphFile),
+          rows,
+          graph.identifierCount(),
+          graph.profileCount());
+      out.printf(
+          "    peak heap %,d MB; graph retained %,d MB = %.0f bytes per identifier%n",
+          peak >> 20, graphBytes >> 20, (double) graphBytes / graph.identifierCount());
+      if (graph.profileCount() != constrainedProfiles) {
+        out.println("    WARNING: profile count differs from the in-memory run");
+      }
+      out.flush();
+
+      // (3) incremental: a new batch into the built graph
+      List<Identifier[]> batch = incrementalBatch(new Random(12));
+      int mergesBefore = graph.merges().size();
+      resetPeaks();
+      t = System.nanoTime();
+      long ts = T0 + (links + 1L) * 10;
+      for (int i = 0; i < batch.size(); i++) {
+        graph.link(Arrays.asList(batch.get(i)), "n" + (1_000_000_000 + i), "track", ts + i, ts + i);
+      }
+      double inc = seconds(t);
+      t2 = System.nanoTime();
+      writeGraph(graph, dir.resolve("identity_graph-2.parquet"));
+      double incWrite = seconds(t2);
+      out.printf(
+          "(3) incremental %,d links : in memory %.3f s (%,.0f links/s); with the new"
+              + " identity_graph snapshot %.2f s; %,d identifiers, %,d profiles, %,d new merges;"
+              + " peak heap %,d MB%n",
+          batch.size(),
+          inc,
+          batch.size() / inc,
+          inc + incWrite,
+          graph.identifierCount(),
+          graph.profileCount(),
+          graph.merges().size() - mergesBefore,
+          peakHeap() >> 20);
+      graph = null;
+      out.flush();
+
+      // (4) DuckDB: connected components by iterative label propagation on the same input
+      if (!noDuckdb) {
+        for (int threads : new int[] {1, Runtime.getRuntime().availableProcessors()}) {
+          long[] duck = duckdb(input, threads);
+          double duckSeconds = duck[0] / 1e9;
+          out.printf(
+              "(4) DuckDB, %d thread(s)       : %6.2f s  %,d components in %d label-propagation"
+                  + " rounds; same as ours (limits not binding): %s; DuckDB time / our read+link"
+                  + " time: %.2f%n",
+              threads,
+              duckSeconds,
+              duck[1],
+              duck[2],
+              duck[1] == components ? "yes" : "NO (ours " + components + ")",
+              duckSeconds / readLink);
+          out.flush();
+        }
+      }
+    } finally {
+      IngestBench.deleteTree(dir);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static IdentityRules unbounded() {
+    List<IdentifierRule> ids = new ArrayList<>();
+    for (String type : TYPE_NAMES) {
+      ids.add(new IdentifierRule(type, 10_000, null, null));
+    }
+    return new IdentityRules(ids, null, null, null);
+  }
+
+  private int node(int type, String value) {
+    int n = values.size();
+    if (n == types.length) {
+      types = Arrays.copyOf(types, n * 2);
+    }
+    values.add(value);
+    types[n] = (byte) type;
+    return n;
+  }
+
+  /**
+   * People until there are {@code links} links: 85% customers with a user id, an email and 1-4
+   * devices (50/30/15/5%), linked as (user, email) and (user, device) with 10% of device links sent
+   * twice, 1% of customers also using the last device of the person before them (a shared device,
+   * where the user_id limit binds); 15% leads with one (email, device) link. Links are then
+   * shuffled, as events of many people interleave.
+   */
+  private void generate(Random r) {
+    la = new int[links];
+    lb = new int[links];
+    int n = 0;
+    int lastDevice = -1;
+    while (n < links) {
+      int p = persons++;
+      String email = "person." + p + "@example" + (p % 7) + ".com";
+      if (r.nextInt(100) < 15) {
+        int e = node(EMAIL, email);
+        int a = node(ANON, uuid(r));
+        la[n] = e;
+        lb[n++] = a;
+        lastDevice = a;
+        continue;
+      }
+      int u = node(USER, "usr_" + p);
+      int roll = r.nextInt(100);
+      int devices = roll < 50 ? 1 : roll < 80 ? 2 : roll < 95 ? 3 : 4;
+      int[] own = new int[devices];
+      if (n < links) {
+        la[n] = u;
+        lb[n++] = node(EMAIL, email);
+      }
+      for (int d = 0; d < devices && n < links; d++) {
+        own[d] = node(ANON, uuid(r));
+        la[n] = u;
+        lb[n++] = own[d];
+        if (r.nextInt(10) == 0 && n < links) {
+          la[n] = u;
+          lb[n++] = own[d];
+        }
+      }
+      if (r.nextInt(100) == 0 && lastDevice >= 0 && n < links) {
+        la[n] = u;
+        lb[n++] = lastDevice;
+      }
+      lastDevice = own[0];
+    }
+    for (int i = links - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int x = la[i];
+      la[i] = la[j];
+      la[j] = x;
+      x = lb[i];
+      lb[i] = lb[j];
+      lb[j] = x;
+    }
+  }
+
+  private static String uuid(Random r) {
+    String h = Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong());
+    h = h + "0".repeat(32 - h.length());
+    return h.substring(0, 8)
+        + "-"
+        + h.substring(8, 12)
+        + "-"
+        + h.substring(12, 16)
+        + "-"
+        + h.substring(16, 20)
+        + "-"
+        + h.substring(20, 32);
+  }
+
+  private static String messageId(int i) {
+    return "m" + (1_000_000_000L + i);
+  }
+
+  private void linkAll(IdentityGraph g) {
+    for (int i = 0; i < links; i++) {
+      long ts = T0 + i * 10L;
+      g.link(
+          List.of(
+              new Identifier(types[la[i]], values.get(la[i])),
+              new Identifier(types[lb[i]], values.get(lb[i]))),
+          messageId(i),
+          "track",
+          ts,
+          ts);
+    }
+  }
+
+  private void writeInput(Path file) throws IOException {
+    try (RowWriter w = ParquetFiles.create(INPUT, file)) {
+      for (int i = 0; i < links; i++) {
+        Object[] row = new Object[5];
+        row[0] = messageId(i);
+        row[1] = instant(T0 + i * 10L);
+        for (int x : new int[] {la[i], lb[i]}) {
+          row[types[x] == USER ? 2 : types[x] == EMAIL ? 3 : 4] = values.get(x);
+        }
+        w.write(row);
+      }
+    }
+  }
+
+  /** Links every row of the input, which must be in the canonical order (checked). */
+  private static long readAndLink(Path input, IdentityGraph graph) throws IOException {
+    long[] last = {Long.MIN_VALUE};
+    String[] lastId = {""};
+    return ParquetFiles.forEach(
+        INPUT,
+        input,
+        row -> {
+          Instant at = (Instant) row[1];
+          long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000;
+          String id = (String) row[0];
+          if (micros < last[0] || (micros == last[0] && id.compareTo(lastId[0]) <= 0)) {
+            throw new IllegalStateException("input is not in canonical order at " + id);
+          }
+          last[0] = micros;
+          lastId[0] = id;
+          List<Identifier> ids = new ArrayList<>(3);
+          if (row[2] != null) {
+            ids.add(new Identifier(USER, (String) row[2]));
+          }
+          if (row[3] != null) {
+            ids.add(new Identifier(EMAIL, (String) row[3]));
+          }
+          if (row[4] != null) {
+            ids.add(new Identifier(ANON, (String) row[4]));
+          }
+          graph.link(ids, id, "track", micros, micros);
+        });
+  }
+
+  private static void writeGraph(IdentityGraph graph, Path file) throws IOException {
+    try (RowWriter w = ParquetFiles.create(CuratedTables.IDENTITY_GRAPH, file)) {
+      IOException[] failure = {null};
+      graph.forEachNode(
+          n -> {
+            if (failure[0] != null) {
+              return;
+            }
+            try {
+              w.write(
+                  new Object[] {
+                    n.identifierType(),
+                    n.identifier(),
+                    n.profileId(),
+                    instant(n.firstSeenMicros()),
+                    instant(n.lastSeenMicros())
+                  });
+            } catch (IOException e) {
+              failure[0] = e;
+            }
+          });
+      if (failure[0] != null) {
+        throw failure[0];
+      }
+    }
+  }
+
+  /** 70% links of new people, 30% new devices of existing customers. */
+  private List<Identifier[]> incrementalBatch(Random r) {
+    List<Identifier[]> out = new ArrayList<>(incremental);
+    for (int i = 0; i < incremental; i++) {
+      Identifier device = new Identifier(ANON, uuid(r));
+      if (r.nextInt(10) < 3) {
+        out.add(new Identifier[] {new Identifier(USER, "usr_" + r.nextInt(persons)), device});
+      } else {
+        int p = persons + i;
+        out.add(
+            new Identifier[] {
+              new Identifier(USER, "usr_" + p),
+              new Identifier(EMAIL, "person." + p + "@example" + (p % 7) + ".com")
+            });
+      }
+    }
+    return out;
+  }
+
+  /** {elapsed ns, components, rounds}. */
+  private static long[] duckdb(Path input, int threads) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute("SET threads = " + threads);
+      s.execute("SET preserve_insertion_order = false");
+      String file = input.toString().replace("'", "''");
+      long t0 = System.nanoTime();
+      // identifiers of each event in priority order; the first is linked to every other
+      s.execute(
+          "CREATE TABLE ev AS SELECT 'u:' || user_id AS u, 'e:' || email AS e,"
+              + " 'a:' || anonymous_id AS a FROM read_parquet('"
+              + file
+              + "')");
+      s.execute(
+          "CREATE TABLE pairs AS SELECT coalesce(u, e) AS x, e AS y FROM ev WHERE u IS NOT NULL"
+              + " AND e IS NOT NULL UNION ALL SELECT coalesce(u, e) AS x, a AS y FROM ev WHERE a IS"
+              + " NOT NULL AND coalesce(u, e) IS NOT NULL");
+      s.execute(
+          "CREATE TABLE nodes AS SELECT v, (row_number() OVER ())::INTEGER AS id FROM (SELECT u AS"
+              + " v FROM ev WHERE u IS NOT NULL UNION SELECT e FROM ev WHERE e IS NOT NULL UNION"
+              + " SELECT a FROM ev WHERE a IS NOT NULL)");
+      s.execute("DROP TABLE ev");
+      s.execute(
+          "CREATE TABLE edges AS SELECT nx.id AS s, ny.id AS d FROM pairs JOIN nodes nx ON"
+              + " pairs.x = nx.v JOIN nodes ny ON pairs.y = ny.v");
+      s.execute("DROP TABLE pairs");
+      s.execute(
+          "CREATE TABLE g AS SELECT s, d FROM edges UNION ALL SELECT d AS s, s AS d FROM edges");
+      s.execute("CREATE TABLE lbl AS SELECT id, id AS label FROM nodes");
+      long rounds = 0;
+      while (true) {
+        rounds++;
+        s.execute(
+            "CREATE TABLE nxt AS SELECT l.id, least(l.label, coalesce(m.label, l.label)) AS label"
+                + " FROM lbl l LEFT JOIN (SELECT g.s AS id, min(n.label) AS label FROM g JOIN lbl n"
+                + " ON g.d = n.id GROUP BY g.s) m ON l.id = m.id");
+        long changed;
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM nxt JOIN lbl ON nxt.id = lbl.id WHERE nxt.label <>"
+                    + " lbl.label")) {
+          rs.next();
+          changed = rs.getLong(1);
+        }
+        s.execute("DROP TABLE lbl");
+        s.execute("ALTER TABLE nxt RENAME TO lbl");
+        if (changed == 0) {
+          break;
+        }
+      }
+      long components;
+      try (ResultSet rs = s.executeQuery("SELECT count(DISTINCT label) FROM lbl")) {
+        rs.next();
+        components = rs.getLong(1);
+      }
+      return new long[] {System.nanoTime() - t0, components, rounds};
+    }
+  }
+
+  private static Instant instant(long micros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000);
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static long usedAfterGc() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      p.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}
