@@ -23,8 +23,9 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
 
   /**
    * What the curation steps (resolve-identities, build-profiles) did for one tenant: events linked,
-   * events that carried no usable identifier, identifier values refused (by {@code type/reason}),
-   * and the graph afterwards.
+   * events that carried no usable identifier, events whose deciding identifier is shared (a kiosk,
+   * a family tablet: they belong to no profile), identifier values refused (by {@code
+   * type/reason}), and the graph afterwards.
    */
   public record Curation(
       String tenant,
@@ -32,6 +33,7 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
       boolean rebuilt,
       long events,
       long withoutIdentifier,
+      long onSharedIdentifier,
       Map<String, Long> refused,
       long identifiers,
       long profiles,
@@ -134,10 +136,11 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
     if (!curation.isEmpty()) {
       out.append(
           String.format(
-              "%n%-16s %10s %14s %10s %12s %10s %8s %8s%n",
+              "%n%-16s %10s %14s %14s %10s %12s %10s %8s %8s%n",
               "curated tenant",
               "events",
               "no identifier",
+              "shared device",
               "refused",
               "identifiers",
               "profiles",
@@ -146,10 +149,11 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
       for (Curation c : curation) {
         out.append(
             String.format(
-                "%-16s %10d %14d %10d %12d %10d %8d %8d%s%n",
+                "%-16s %10d %14d %14d %10d %12d %10d %8d %8d%s%n",
                 c.tenant(),
                 c.events(),
                 c.withoutIdentifier(),
+                c.onSharedIdentifier(),
                 c.refused().values().stream().mapToLong(Long::longValue).sum(),
                 c.identifiers(),
                 c.profiles(),

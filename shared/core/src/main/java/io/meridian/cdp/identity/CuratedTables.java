@@ -22,7 +22,8 @@ public final class CuratedTables {
               required("identifier", ColumnType.STRING).withoutDictionary(),
               required("profile_id", ColumnType.STRING),
               required("first_seen", ColumnType.TIMESTAMP),
-              required("last_seen", ColumnType.TIMESTAMP)));
+              required("last_seen", ColumnType.TIMESTAMP),
+              required("shared", ColumnType.BOOLEAN)));
 
   /** {@code curated.profile_merges}: one row per merge, in the order they happened. */
   public static final TableSchema PROFILE_MERGES =

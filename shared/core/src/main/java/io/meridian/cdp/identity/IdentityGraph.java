@@ -62,6 +62,7 @@ public final class IdentityGraph {
   private final List<Merge> merges = new ArrayList<>();
   private final List<Block> blocks = new ArrayList<>();
   private final Set<String> blockedPairs = new HashSet<>();
+  private final java.util.BitSet shared = new java.util.BitSet();
   private final MessageDigest sha = sha256();
 
   /** A merge of one profile into another, with its provenance. */
@@ -90,7 +91,8 @@ public final class IdentityGraph {
       String identifier,
       String profileId,
       long firstSeenMicros,
-      long lastSeenMicros) {}
+      long lastSeenMicros,
+      boolean shared) {}
 
   public IdentityGraph(String tenant, IdentityRules rules) {
     this.tenant = tenant;
@@ -195,6 +197,7 @@ public final class IdentityGraph {
       }
       known[i] = addNode(id, target, timestamp);
     }
+    int eventProfile = find(nodeProfile[known[0]]);
     for (int n : known) {
       if (timestamp < firstSeen[n]) {
         firstSeen[n] = timestamp;
@@ -202,8 +205,23 @@ public final class IdentityGraph {
       if (timestamp > lastSeen[n]) {
         lastSeen[n] = timestamp;
       }
+      if (find(nodeProfile[n]) != eventProfile) {
+        // Seen with someone whose profile it could not join: a kiosk, a family tablet, an email
+        // typed by two people. From now on it decides no event.
+        shared.set(n);
+      }
     }
-    return profileId[find(nodeProfile[known[0]])];
+    return profileId[eventProfile];
+  }
+
+  /**
+   * Whether an identifier is shared: an event once carried it together with a deciding identifier
+   * of another profile that a limit kept apart from its own. An event whose deciding identifier is
+   * shared belongs to no profile, because nothing in it tells whose it is.
+   */
+  public boolean isShared(int type, String value) {
+    int n = lookup(type, value);
+    return n >= 0 && shared.get(n);
   }
 
   /** The current profile id of an identifier, or null when the graph does not hold it. */
@@ -256,7 +274,8 @@ public final class IdentityGraph {
               nodeValue[n],
               profileId[find(nodeProfile[n])],
               firstSeen[n],
-              lastSeen[n]));
+              lastSeen[n],
+              shared.get(n)));
     }
   }
 
@@ -276,7 +295,13 @@ public final class IdentityGraph {
    * #restoreProfile}; identifiers of a type these rules no longer declare are dropped.
    */
   public void restoreNode(
-      String type, String value, String profile, long first, long last, Map<String, Integer> ids) {
+      String type,
+      String value,
+      String profile,
+      long first,
+      long last,
+      boolean isShared,
+      Map<String, Integer> ids) {
     int t = rules.indexOf(type);
     Integer p = ids.get(profile);
     if (t < 0 || p == null) {
@@ -285,6 +310,7 @@ public final class IdentityGraph {
     int n = addNode(new Identifier(t, value), p, first);
     firstSeen[n] = first;
     lastSeen[n] = last;
+    shared.set(n, isShared);
   }
 
   /** Restores one profile of a saved graph; returns the index {@link #restoreNode} needs. */

@@ -66,6 +66,7 @@ public final class ResolveIdentities {
       int filesRead,
       long events,
       long eventsWithoutIdentifier,
+      long eventsOnSharedIdentifier,
       Map<String, Long> refused,
       long identifiers,
       long profiles,
@@ -85,7 +86,7 @@ public final class ResolveIdentities {
     String fingerprint = fingerprint(rules, phoneRegion);
     boolean rulesChanged = previous.snapshot() > 0 && !previous.rules().equals(fingerprint);
     if (fresh.isEmpty() && !rulesChanged) {
-      return new Result(tenant, previous.snapshot(), false, 0, 0, 0, Map.of(), 0, 0, 0, 0);
+      return new Result(tenant, previous.snapshot(), false, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0);
     }
     List<FileEvents> batch = readAll(fresh);
     boolean rebuild = rulesChanged;
@@ -122,6 +123,7 @@ public final class ResolveIdentities {
       eventIds.add(new ArrayList<>());
     }
     long withoutIds = 0;
+    long onShared = 0;
     for (Item item : items) {
       IdentityEvent e = item.event;
       List<Identifier> ids = extractor.extract(e);
@@ -131,6 +133,10 @@ public final class ResolveIdentities {
       }
       graph.link(ids, e.messageId(), e.type(), micros(e.timestamp()), micros(e.receivedAt()));
       Identifier primary = ids.get(0);
+      if (graph.isShared(primary.type(), primary.value())) {
+        onShared++;
+        continue;
+      }
       eventIds
           .get(item.file)
           .add(
@@ -176,7 +182,8 @@ public final class ResolveIdentities {
             n.identifier(),
             n.profileId(),
             instant(n.firstSeenMicros()),
-            instant(n.lastSeenMicros())
+            instant(n.lastSeenMicros()),
+            n.shared()
           });
     }
     write(tables, CuratedTables.IDENTITY_GRAPH, tenant, snapshot, nodes);
@@ -218,6 +225,7 @@ public final class ResolveIdentities {
             batch.size(),
             items.size(),
             withoutIds,
+            onShared,
             extractor.refused(),
             graph.identifierCount(),
             graph.profileCount(),
@@ -283,6 +291,7 @@ public final class ResolveIdentities {
           (String) row[2],
           micros((Instant) row[3]),
           micros((Instant) row[4]),
+          (Boolean) row[5],
           ids);
     }
     merges.addAll(store.read(CuratedTables.PROFILE_MERGES, p.tables().get("profile_merges")));

@@ -1,6 +1,7 @@
 package io.meridian.cdp.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,23 @@ class IdentityGraphTest {
           graph.profileOf(RULES.indexOf("email"), "p" + i + "@shop.com"),
           "each user keeps their own email");
     }
+  }
+
+  @Test
+  void aDeviceSeenWithASecondUserIsSharedAndDecidesNoEventFromThenOn() {
+    send("m1", "u-1", "tablet", null);
+    send("m2", "u-1", "laptop", null);
+    int anonymous = RULES.indexOf("anonymous_id");
+    assertFalse(graph.isShared(anonymous, "tablet"));
+    send("m3", "u-2", "tablet", null);
+    assertTrue(graph.isShared(anonymous, "tablet"), "seen with a user it could not join");
+    assertFalse(graph.isShared(anonymous, "laptop"));
+    assertFalse(graph.isShared(RULES.indexOf("user_id"), "u-2"), "the deciding identifier is not");
+    assertEquals(
+        graph.profileOf(RULES.indexOf("user_id"), "u-1"),
+        graph.profileOf(anonymous, "tablet"),
+        "the device stays in the graph with its first profile");
+    assertTrue(graph.nodes().stream().anyMatch(n -> n.identifier().equals("tablet") && n.shared()));
   }
 
   @Test

@@ -144,10 +144,10 @@ public final class DuckDbSqlEngine implements SqlEngine {
               root,
               store.currentFiles("identity_graph"),
               "curated.identity_graph",
-              "tenant, identifier_type, identifier, profile_id, first_seen, last_seen",
+              "tenant, identifier_type, identifier, profile_id, first_seen, last_seen, shared",
               "NULL::VARCHAR AS tenant, NULL::VARCHAR AS identifier_type, NULL::VARCHAR AS"
                   + " identifier, NULL::VARCHAR AS profile_id, NULL::TIMESTAMPTZ AS first_seen,"
-                  + " NULL::TIMESTAMPTZ AS last_seen"));
+                  + " NULL::TIMESTAMPTZ AS last_seen, NULL::BOOLEAN AS shared"));
       views.add(
           snapshotView(
               root,
@@ -198,18 +198,21 @@ public final class DuckDbSqlEngine implements SqlEngine {
     if (hasFiles(root, "_ops/curation/", ".json")) {
       views.add(
           "CREATE OR REPLACE VIEW ops.curation AS SELECT tenant, snapshot, rebuilt, filesRead AS"
-              + " files_read, events, eventsWithoutIdentifier AS events_without_identifier, refused,"
+              + " files_read, events, eventsWithoutIdentifier AS events_without_identifier,"
+              + " eventsOnSharedIdentifier AS events_on_shared_identifier, refused,"
               + " identifiers, profiles, merges, blockedMerges AS blocked_merges FROM read_json("
               + literal(root.resolve("_ops/curation") + "/**/*.json")
               + ", format='auto', hive_partitioning=false, union_by_name=true, columns={tenant:"
               + " 'VARCHAR', snapshot: 'INTEGER', rebuilt: 'BOOLEAN', filesRead: 'INTEGER', events:"
-              + " 'BIGINT', eventsWithoutIdentifier: 'BIGINT', refused: 'JSON', identifiers:"
+              + " 'BIGINT', eventsWithoutIdentifier: 'BIGINT', eventsOnSharedIdentifier: 'BIGINT',"
+              + " refused: 'JSON', identifiers:"
               + " 'BIGINT', profiles: 'BIGINT', merges: 'BIGINT', blockedMerges: 'BIGINT'})");
     } else {
       views.add(
           "CREATE OR REPLACE VIEW ops.curation AS SELECT NULL::VARCHAR AS tenant, NULL::INTEGER AS"
               + " snapshot, NULL::BOOLEAN AS rebuilt, NULL::INTEGER AS files_read, NULL::BIGINT AS"
-              + " events, NULL::BIGINT AS events_without_identifier, NULL::JSON AS refused,"
+              + " events, NULL::BIGINT AS events_without_identifier, NULL::BIGINT AS"
+              + " events_on_shared_identifier, NULL::JSON AS refused,"
               + " NULL::BIGINT AS identifiers, NULL::BIGINT AS profiles, NULL::BIGINT AS merges,"
               + " NULL::BIGINT AS blocked_merges WHERE false");
     }

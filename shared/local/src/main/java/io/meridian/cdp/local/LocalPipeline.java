@@ -93,6 +93,7 @@ public final class LocalPipeline {
                 r.rebuilt(),
                 r.events(),
                 r.eventsWithoutIdentifier(),
+                r.eventsOnSharedIdentifier(),
                 r.refused(),
                 r.identifiers(),
                 r.profiles(),
