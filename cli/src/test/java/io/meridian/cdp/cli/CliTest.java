@@ -505,4 +505,27 @@ class CliTest {
     assertOneLineError(r);
     assertThat(r.err()).contains("limit of 'user_id' must be between 1 and 10000").contains("line");
   }
+
+  @Test
+  void identityQualityOnASyntheticTenantWithGroundTruthMeetsTheGoal() {
+    // A quality regression check, not a timing one: 5,000 people include a public kiosk, shared
+    // family tablets, typos, blocked values and bots (SyntheticTenant).
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Cdp.run(
+            new String[] {"bench", "identity-quality", "--people", "5000", "--seed", "3"},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    Result r = new Result(code, out.toString(), err.toString());
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    String line =
+        r.out().lines().filter(l -> l.startsWith("people's events")).findFirst().orElseThrow();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("precision ([0-9.]+)\\s+recall ([0-9.]+)").matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    assertThat(Double.parseDouble(m.group(1))).as(line).isGreaterThanOrEqualTo(0.995);
+    assertThat(Double.parseDouble(m.group(2))).as(line).isGreaterThanOrEqualTo(0.99);
+  }
 }
