@@ -124,6 +124,7 @@ public final class ResolveIdentitiesHandler
     out.put("filesRead", r.filesRead());
     out.put("events", r.events());
     out.put("eventsWithoutIdentifier", r.eventsWithoutIdentifier());
+    out.put("eventsOnSharedIdentifier", r.eventsOnSharedIdentifier());
     out.put("refused", new TreeMap<>(r.refused()));
     out.put("identifiers", r.identifiers());
     out.put("profiles", r.profiles());
