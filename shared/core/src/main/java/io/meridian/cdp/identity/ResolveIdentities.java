@@ -88,14 +88,17 @@ public final class ResolveIdentities {
     if (fresh.isEmpty() && !rulesChanged) {
       return new Result(tenant, previous.snapshot(), false, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0);
     }
-    List<FileEvents> batch = readAll(fresh);
+    // Identifiers are extracted while reading, so only (key, call type, identifiers) of each event
+    // is held for sorting, never its JSON.
+    IdentifierExtractor extractor = new IdentifierExtractor(rules, phoneRegion);
+    List<String> batch = fresh;
+    List<Linkable> items = read(batch, extractor);
     boolean rebuild = rulesChanged;
     if (previous.snapshot() > 0) {
-      for (FileEvents f : batch) {
-        for (IdentityEvent e : f.events) {
-          if (compareKey(e, previous.watermarkMicros(), previous.watermarkMessageId()) <= 0) {
-            rebuild = true;
-          }
+      for (Linkable item : items) {
+        if (item.compareTo(previous.watermarkMicros(), previous.watermarkMessageId()) <= 0) {
+          rebuild = true;
+          break;
         }
       }
     }
@@ -103,42 +106,33 @@ public final class ResolveIdentities {
     List<Object[]> merges = new ArrayList<>();
     List<Object[]> blocks = new ArrayList<>();
     if (rebuild) {
-      batch = readAll(all);
+      extractor = new IdentifierExtractor(rules, phoneRegion);
+      batch = all;
+      items = read(batch, extractor);
     } else if (previous.snapshot() > 0) {
       restore(graph, previous, tenant, merges, blocks);
     }
-    record Item(IdentityEvent event, int file) {}
-    List<Item> items = new ArrayList<>();
-    for (int f = 0; f < batch.size(); f++) {
-      for (IdentityEvent e : batch.get(f).events) {
-        items.add(new Item(e, f));
-      }
-    }
-    items.sort(
-        Comparator.comparing((Item i) -> i.event.receivedAt())
-            .thenComparing(i -> i.event.messageId()));
-    IdentifierExtractor extractor = new IdentifierExtractor(rules, phoneRegion);
+    items.sort(Comparator.comparingLong(Linkable::receivedAt).thenComparing(Linkable::messageId));
     List<List<Object[]>> eventIds = new ArrayList<>();
     for (int f = 0; f < batch.size(); f++) {
       eventIds.add(new ArrayList<>());
     }
     long withoutIds = 0;
     long onShared = 0;
-    for (Item item : items) {
-      IdentityEvent e = item.event;
-      List<Identifier> ids = extractor.extract(e);
+    for (Linkable e : items) {
+      List<Identifier> ids = e.ids();
       if (ids.isEmpty()) {
         withoutIds++;
         continue;
       }
-      graph.link(ids, e.messageId(), e.type(), micros(e.timestamp()), micros(e.receivedAt()));
+      graph.link(ids, e.messageId(), e.type(), e.timestamp(), e.receivedAt());
       Identifier primary = ids.get(0);
       if (graph.isShared(primary.type(), primary.value())) {
         onShared++;
         continue;
       }
       eventIds
-          .get(item.file)
+          .get(e.file())
           .add(
               new Object[] {
                 e.messageId(), rules.identifiers().get(primary.type()).type(), primary.value()
@@ -170,7 +164,7 @@ public final class ResolveIdentities {
     }
     for (int f = 0; f < batch.size(); f++) {
       store.write(
-          CuratedTables.EVENT_IDENTIFIERS, eventIdentifiersKey(batch.get(f).key), eventIds.get(f));
+          CuratedTables.EVENT_IDENTIFIERS, eventIdentifiersKey(batch.get(f)), eventIds.get(f));
     }
     int snapshot = previous.snapshot() + 1;
     Map<String, String> tables = new LinkedHashMap<>();
@@ -202,9 +196,9 @@ public final class ResolveIdentities {
     long watermark = rebuild ? Long.MIN_VALUE : previous.watermarkMicros();
     String watermarkId = rebuild ? "" : previous.watermarkMessageId();
     if (!items.isEmpty()) {
-      IdentityEvent last = items.get(items.size() - 1).event;
-      if (compareKey(last, watermark, watermarkId) > 0) {
-        watermark = micros(last.receivedAt());
+      Linkable last = items.get(items.size() - 1);
+      if (last.compareTo(watermark, watermarkId) > 0) {
+        watermark = last.receivedAt();
         watermarkId = last.messageId();
       }
     }
@@ -301,12 +295,34 @@ public final class ResolveIdentities {
     }
   }
 
-  private record FileEvents(String key, List<IdentityEvent> events) {}
+  /** What linking needs of one event: its canonical key, call type, time and identifiers. */
+  private record Linkable(
+      long receivedAt,
+      String messageId,
+      String type,
+      long timestamp,
+      List<Identifier> ids,
+      int file) {
+    int compareTo(long micros, String otherMessageId) {
+      int c = Long.compare(receivedAt, micros);
+      return c != 0 ? c : messageId.compareTo(otherMessageId);
+    }
+  }
 
-  private List<FileEvents> readAll(List<String> keys) throws IOException {
-    List<FileEvents> out = new ArrayList<>();
-    for (String key : keys) {
-      out.add(new FileEvents(key, readEvents(store, key)));
+  /** The events of {@code keys}, their identifiers extracted (and refusals counted) as read. */
+  private List<Linkable> read(List<String> keys, IdentifierExtractor extractor) throws IOException {
+    List<Linkable> out = new ArrayList<>();
+    for (int f = 0; f < keys.size(); f++) {
+      for (IdentityEvent e : readEvents(store, keys.get(f))) {
+        out.add(
+            new Linkable(
+                micros(e.receivedAt()),
+                e.messageId(),
+                e.type(),
+                micros(e.timestamp()),
+                extractor.extract(e),
+                f));
+      }
     }
     return out;
   }
@@ -337,11 +353,6 @@ public final class ResolveIdentities {
     return CuratedStore.CURATED
         + "event_identifiers/"
         + cleanKey.substring("clean/events/".length());
-  }
-
-  private static int compareKey(IdentityEvent e, long micros, String messageId) {
-    int c = Long.compare(micros(e.receivedAt()), micros);
-    return c != 0 ? c : e.messageId().compareTo(messageId);
   }
 
   static long micros(Instant t) {
