@@ -20,9 +20,11 @@ public final class CuratedTables {
           List.of(
               required("identifier_type", ColumnType.STRING),
               required("identifier", ColumnType.STRING).withoutDictionary(),
-              required("profile_id", ColumnType.STRING),
-              required("first_seen", ColumnType.TIMESTAMP),
-              required("last_seen", ColumnType.TIMESTAMP),
+              // A profile holds a few identifiers, first seen at scattered times: dictionaries of
+              // these columns overflow and fall back to plain encoding after costing time.
+              required("profile_id", ColumnType.STRING).withoutDictionary(),
+              required("first_seen", ColumnType.TIMESTAMP).withoutDictionary(),
+              required("last_seen", ColumnType.TIMESTAMP).withoutDictionary(),
               required("shared", ColumnType.BOOLEAN)));
 
   /** {@code curated.profile_merges}: one row per merge, in the order they happened. */

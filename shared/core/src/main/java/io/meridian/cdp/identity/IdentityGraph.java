@@ -268,15 +268,25 @@ public final class IdentityGraph {
    */
   public void forEachNode(Consumer<Node> visitor) {
     for (int n = 0; n < nodeCount; n++) {
-      visitor.accept(
-          new Node(
-              typeNames[nodeType[n]],
-              nodeValue[n],
-              profileId[find(nodeProfile[n])],
-              firstSeen[n],
-              lastSeen[n],
-              shared.get(n)));
+      visitor.accept(node(n));
     }
+  }
+
+  /**
+   * The identifier first seen {@code n}-th (0 ≤ n < {@link #identifierCount()}) with its current
+   * profile: {@link #nodes()} one at a time, for callers that pull rows.
+   */
+  public Node node(int n) {
+    if (n < 0 || n >= nodeCount) {
+      throw new IndexOutOfBoundsException("node " + n + " of " + nodeCount);
+    }
+    return new Node(
+        typeNames[nodeType[n]],
+        nodeValue[n],
+        profileId[find(nodeProfile[n])],
+        firstSeen[n],
+        lastSeen[n],
+        shared.get(n));
   }
 
   /** Profile ids and their creation times (received_at of the creating event, micros). */

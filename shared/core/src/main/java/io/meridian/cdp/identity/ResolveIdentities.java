@@ -168,18 +168,34 @@ public final class ResolveIdentities {
     }
     int snapshot = previous.snapshot() + 1;
     Map<String, String> tables = new LinkedHashMap<>();
-    List<Object[]> nodes = new ArrayList<>(graph.identifierCount());
-    for (var n : graph.nodes()) {
-      nodes.add(
-          new Object[] {
-            n.identifierType(),
-            n.identifier(),
-            n.profileId(),
-            instant(n.firstSeenMicros()),
-            instant(n.lastSeenMicros()),
-            n.shared()
-          });
-    }
+    // Rows are made one at a time as the writer pulls them: a graph of 10^7 identifiers is not
+    // held a second time as rows.
+    Iterable<Object[]> nodes =
+        () ->
+            new java.util.Iterator<>() {
+              private int n;
+
+              @Override
+              public boolean hasNext() {
+                return n < graph.identifierCount();
+              }
+
+              @Override
+              public Object[] next() {
+                if (!hasNext()) {
+                  throw new java.util.NoSuchElementException();
+                }
+                IdentityGraph.Node node = graph.node(n++);
+                return new Object[] {
+                  node.identifierType(),
+                  node.identifier(),
+                  node.profileId(),
+                  instant(node.firstSeenMicros()),
+                  instant(node.lastSeenMicros()),
+                  node.shared()
+                };
+              }
+            };
     write(tables, CuratedTables.IDENTITY_GRAPH, tenant, snapshot, nodes);
     write(tables, CuratedTables.PROFILE_MERGES, tenant, snapshot, merges);
     write(tables, CuratedTables.BLOCKED_MERGES, tenant, snapshot, blocks);
@@ -245,7 +261,7 @@ public final class ResolveIdentities {
       TableSchema schema,
       String tenant,
       int snapshot,
-      List<Object[]> rows)
+      Iterable<Object[]> rows)
       throws IOException {
     String table = schema == CuratedTables.PROFILE_INDEX ? "_profile_index" : schema.name();
     String key = CuratedStore.snapshotKey(table, tenant, snapshot);
