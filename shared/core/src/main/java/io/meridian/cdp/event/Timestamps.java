@@ -74,7 +74,7 @@ public final class Timestamps {
    * #parseOffsetDateTime} then parses without java.time's formatter. A date-time of this shape is
    * also a valid RFC 3339 {@code date-time}.
    */
-  static boolean isCommonShape(String text) {
+  public static boolean isCommonShape(String text) {
     return fields(text, true) != null;
   }
 
