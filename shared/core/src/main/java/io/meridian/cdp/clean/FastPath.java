@@ -138,7 +138,6 @@ final class FastPath {
   private boolean lineAscii;
   private final int[] envStart = new int[ENVELOPE_KEYS.length];
   private final int[] envEnd = new int[ENVELOPE_KEYS.length];
-  private final boolean[] envEscaped = new boolean[ENVELOPE_KEYS.length];
   private String lastSource;
   private byte[] lastReceivedAtText = new byte[0];
   private Instant lastReceivedAt;
@@ -150,9 +149,12 @@ final class FastPath {
   private boolean ascii;
   private boolean stringEscaped;
 
-  // Compact JSON written by the scan; top-level object fields are ranges of it.
+  // Compact JSON written by the scan; top-level object fields are ranges of it. The text from
+  // verbatim up to pos is written as it is, when it ends or before what is written instead;
+  // verbatim is -1 when nothing is written (the top level of the call).
   private byte[] out = new byte[4096];
   private int outLength;
+  private int verbatim;
 
   // Keys of the open objects, as ranges of the payload, for duplicate detection.
   private int[] keyStarts = new int[256];
@@ -192,7 +194,6 @@ final class FastPath {
     Instant receivedAt = receivedAt();
     String source = source();
     String messageId = envelopeText(E_MESSAGE_ID);
-    unescapePayload();
     if (end > Limits.MAX_EVENT_BYTES) {
       throw BAIL;
     }
@@ -244,10 +245,12 @@ final class FastPath {
         }
         envStart[key] = i;
         i++;
+      } else if (c == '"' && key == E_PAYLOAD) {
+        envStart[key] = i;
+        i = unescapePayload(i + 1);
       } else if (c == '"') {
         int start = i + 1;
         int j = start;
-        boolean escaped = false;
         while (true) {
           if (j >= lineEnd) {
             throw BAIL;
@@ -256,22 +259,13 @@ final class FastPath {
           if (b == '"') {
             break;
           }
-          if (b == '\\') {
-            if (key != E_PAYLOAD) {
-              throw BAIL; // only the payload's escapes are decoded (and checked)
-            }
-            escaped = true;
-            j += 2;
-          } else {
-            if (b >= 0 && b < 0x20) {
-              throw BAIL;
-            }
-            j++;
+          if (b == '\\' || (b >= 0 && b < 0x20)) {
+            throw BAIL; // only the payload's escapes are decoded (and checked)
           }
+          j++;
         }
         envStart[key] = start;
         envEnd[key] = j;
-        envEscaped[key] = escaped;
         i = j + 1;
       } else if (c == 'n'
           && i + 4 <= lineEnd
@@ -311,16 +305,10 @@ final class FastPath {
 
   /** An envelope string field without escapes, as text. */
   private String envelopeText(int key) {
-    if (envEscaped[key]) {
-      throw BAIL;
-    }
     return text(line, envStart[key], envEnd[key], lineAscii);
   }
 
   private String source() {
-    if (envEscaped[E_SOURCE]) {
-      throw BAIL;
-    }
     int start = envStart[E_SOURCE];
     int length = envEnd[E_SOURCE] - start;
     String last = lastSource;
@@ -342,9 +330,6 @@ final class FastPath {
 
   /** The envelope's receipt time; consecutive lines often share it, so the last one is kept. */
   private Instant receivedAt() {
-    if (envEscaped[E_RECEIVED_AT]) {
-      throw BAIL;
-    }
     int start = envStart[E_RECEIVED_AT];
     int stop = envEnd[E_RECEIVED_AT];
     if (lastReceivedAt != null
@@ -361,59 +346,70 @@ final class FastPath {
   }
 
   /**
-   * The payload string's content, unescaped into {@link #in}. An escape of a character beyond ASCII
+   * Unescapes the payload string's content, from {@code from} (after the opening quote), into
+   * {@link #in}; returns the index after the closing quote. An escape of a character beyond ASCII
    * bails (the general path pairs surrogates and replaces lone ones).
    */
-  private void unescapePayload() {
-    int start = envStart[E_PAYLOAD];
-    int stop = envEnd[E_PAYLOAD];
-    if (in.length < stop - start) {
-      in = new byte[Math.max(stop - start, 2 * in.length)];
+  private int unescapePayload(int from) {
+    byte[] l = line;
+    int stop = lineEnd;
+    if (in.length < stop - from) {
+      in = new byte[Math.max(stop - from, 2 * in.length)];
     }
     byte[] b = in;
     int n = 0;
-    if (!envEscaped[E_PAYLOAD]) {
-      System.arraycopy(line, start, b, 0, stop - start);
-      n = stop - start;
-    } else {
-      for (int i = start; i < stop; i++) {
-        byte c = line[i];
-        if (c != '\\') {
-          b[n++] = c;
-          continue;
+    int i = from;
+    while (true) {
+      if (i >= stop) {
+        throw BAIL;
+      }
+      byte c = l[i];
+      if (c == '"') {
+        break;
+      }
+      if (c != '\\') {
+        if (c >= 0 && c < 0x20) {
+          throw BAIL; // an unescaped control character: not JSON
         }
-        byte e = line[++i];
-        switch (e) {
-          case '"', '\\', '/' -> b[n++] = e;
-          case 'n' -> b[n++] = '\n';
-          case 't' -> b[n++] = '\t';
-          case 'r' -> b[n++] = '\r';
-          case 'b' -> b[n++] = '\b';
-          case 'f' -> b[n++] = '\f';
-          case 'u' -> {
-            if (i + 4 >= stop) {
-              throw BAIL;
-            }
-            int v = 0;
-            for (int k = 1; k <= 4; k++) {
-              int h = hex(line[i + k]);
-              if (h < 0) {
-                throw BAIL;
-              }
-              v = v << 4 | h;
-            }
-            if (v >= 0x80) {
-              throw BAIL;
-            }
-            b[n++] = (byte) v;
-            i += 4;
+        b[n++] = c;
+        i++;
+        continue;
+      }
+      if (++i >= stop) {
+        throw BAIL;
+      }
+      byte e = l[i++];
+      switch (e) {
+        case '"', '\\', '/' -> b[n++] = e;
+        case 'n' -> b[n++] = '\n';
+        case 't' -> b[n++] = '\t';
+        case 'r' -> b[n++] = '\r';
+        case 'b' -> b[n++] = '\b';
+        case 'f' -> b[n++] = '\f';
+        case 'u' -> {
+          if (i + 4 > stop) {
+            throw BAIL;
           }
-          default -> throw BAIL;
+          int v = 0;
+          for (int k = 0; k < 4; k++) {
+            int h = hex(l[i + k]);
+            if (h < 0) {
+              throw BAIL;
+            }
+            v = v << 4 | h;
+          }
+          if (v >= 0x80) {
+            throw BAIL;
+          }
+          b[n++] = (byte) v;
+          i += 4;
         }
+        default -> throw BAIL;
       }
     }
     end = n;
     ascii = lineAscii;
+    return i + 1;
   }
 
   // ---------------------------------------------------------------- the call
@@ -422,6 +418,7 @@ final class FastPath {
     Arrays.fill(kind, ABSENT);
     outLength = 0;
     keyTop = 0;
+    verbatim = -1;
     pos = skipWs(in, 0, end);
     if (pos >= end || in[pos] != '{') {
       throw BAIL;
@@ -439,9 +436,7 @@ final class FastPath {
       colon();
       int k = find(KEY_BYTES, in, keyStart, keyEnd);
       if (k < 0) {
-        int mark = outLength;
-        value(2, PLAIN);
-        outLength = mark;
+        value(2, PLAIN); // checked, not written: verbatim is -1
       } else {
         topLevelValue(k);
       }
@@ -478,7 +473,10 @@ final class FastPath {
           throw BAIL;
         }
         int start = outLength;
+        verbatim = pos;
         object(2, k == K_CONTEXT ? CONTEXT : k == K_TRAITS ? TRAITS_CHECKED : PLAIN);
+        write(in, verbatim, pos);
+        verbatim = -1;
         kind[k] = OTHER;
         valueStart[k] = start;
         valueEnd[k] = outLength;
@@ -565,31 +563,17 @@ final class FastPath {
     switch (c) {
       case '{' -> object(depth, scope);
       case '[' -> array(depth);
-      case '"' -> {
-        int start = string();
-        write(in, start - 1, pos);
-      }
-      case 't' -> {
-        literal(TRUE_BYTES);
-        write(TRUE_BYTES, 0, 4);
-      }
-      case 'f' -> {
-        literal(FALSE_BYTES);
-        write(FALSE_BYTES, 0, 5);
-      }
-      case 'n' -> {
-        literal(NULL_BYTES);
-        write(NULL_BYTES, 0, 4);
-      }
+      case '"' -> string();
+      case 't' -> literal(TRUE_BYTES);
+      case 'f' -> literal(FALSE_BYTES);
+      case 'n' -> literal(NULL_BYTES);
       default -> {
         if (!isNumberStart(c)) {
           throw BAIL;
         }
         int start = pos;
         if (number(true)) {
-          writeDecimal(start, pos);
-        } else {
-          write(in, start, pos);
+          decimal(start, pos);
         }
       }
     }
@@ -600,30 +584,23 @@ final class FastPath {
       throw BAIL;
     }
     pos++; // '{'
-    writeByte((byte) '{');
-    pos = skipWs(in, pos, end);
+    skipWhitespace();
     if (peek() == '}') {
       pos++;
-      writeByte((byte) '}');
       return;
     }
     int keysBase = keyTop;
     int keys = 0;
     while (true) {
-      if (keys > 0) {
-        writeByte((byte) ',');
-      }
       int keyStart = key(keysBase, ++keys);
       int keyEnd = pos - 1;
-      write(in, keyStart - 1, pos);
-      writeByte((byte) ':');
       colon();
       switch (scope) {
         case PLAIN -> value(depth + 1, PLAIN);
         case CONTEXT -> contextValue(depth, keyStart, keyEnd);
         default -> traitValue(depth, scope, keyStart, keyEnd);
       }
-      pos = skipWs(in, pos, end);
+      skipWhitespace();
       byte c = peek();
       pos++;
       if (c == '}') {
@@ -632,10 +609,9 @@ final class FastPath {
       if (c != ',') {
         throw BAIL;
       }
-      pos = skipWs(in, pos, end);
+      skipWhitespace();
     }
     keyTop = keysBase;
-    writeByte((byte) '}');
   }
 
   /** A value of {@code context}: ip a string, traits an object, externalIds an array, or null. */
@@ -683,13 +659,12 @@ final class FastPath {
         email
             ? EventNormalizer.normalizeEmail(text)
             : EventNormalizer.cachedNormalizePhone(text, defaultRegion).orElse(null);
-    if (normalized == null) {
-      write(in, start - 1, pos);
-    } else {
-      writeByte((byte) '"');
+    if (normalized != null && verbatim >= 0) {
+      // The string's content (between its quotes) is replaced.
+      write(in, verbatim, start);
       byte[] b = normalized.getBytes(StandardCharsets.UTF_8);
       write(b, 0, b.length);
-      writeByte((byte) '"');
+      verbatim = pos - 1;
     }
   }
 
@@ -698,21 +673,14 @@ final class FastPath {
       throw BAIL;
     }
     pos++; // '['
-    writeByte((byte) '[');
-    pos = skipWs(in, pos, end);
+    skipWhitespace();
     if (peek() == ']') {
       pos++;
-      writeByte((byte) ']');
       return;
     }
-    boolean first = true;
     while (true) {
-      if (!first) {
-        writeByte((byte) ',');
-      }
-      first = false;
       value(depth + 1, PLAIN);
-      pos = skipWs(in, pos, end);
+      skipWhitespace();
       byte c = peek();
       pos++;
       if (c == ']') {
@@ -721,9 +689,8 @@ final class FastPath {
       if (c != ',') {
         throw BAIL;
       }
-      pos = skipWs(in, pos, end);
+      skipWhitespace();
     }
-    writeByte((byte) ']');
   }
 
   /**
@@ -758,11 +725,25 @@ final class FastPath {
   }
 
   private void colon() {
-    pos = skipWs(in, pos, end);
+    skipWhitespace();
     if (peek() != ':') {
       throw BAIL;
     }
-    pos = skipWs(in, pos + 1, end);
+    pos++;
+    skipWhitespace();
+  }
+
+  /**
+   * Skips whitespace at {@link #pos}; when writing, the verbatim text before it is written and the
+   * verbatim text starts again after it.
+   */
+  private void skipWhitespace() {
+    int p = skipWs(in, pos, end);
+    if (p != pos && verbatim >= 0) {
+      write(in, verbatim, pos);
+      verbatim = p;
+    }
+    pos = p;
   }
 
   /**
@@ -869,13 +850,35 @@ final class FastPath {
     return isFloat;
   }
 
-  /** A float as Jackson's tree writes it: a BigDecimal without trailing zeros, zero as 0. */
-  private void writeDecimal(int start, int stop) {
+  /**
+   * A float as Jackson's tree writes it: a BigDecimal without trailing zeros, zero as 0. Its text
+   * already is that form when it has no exponent, a non-zero integer part and a fraction that does
+   * not end in 0; otherwise it is replaced.
+   */
+  private void decimal(int start, int stop) {
+    int i = in[start] == '-' ? start + 1 : start;
+    if (in[i] != '0' && in[stop - 1] != '0') {
+      boolean exponent = false;
+      for (int k = i; k < stop; k++) {
+        if (in[k] == 'e' || in[k] == 'E') {
+          exponent = true;
+          break;
+        }
+      }
+      if (!exponent) {
+        return; // verbatim
+      }
+    }
+    if (verbatim < 0) {
+      return;
+    }
     java.math.BigDecimal d = new java.math.BigDecimal(text(in, start, stop, true));
     String s = d.signum() == 0 ? "0" : d.stripTrailingZeros().toString();
+    write(in, verbatim, start);
     for (int k = 0; k < s.length(); k++) {
       writeByte((byte) s.charAt(k));
     }
+    verbatim = stop;
   }
 
   private void literal(byte[] word) {
