@@ -36,6 +36,17 @@ final class FastPath {
 
   private static final Bail BAIL = new Bail();
 
+  /** The bytes a JSON string cannot hold as they are: quote, backslash, control characters. */
+  private static final boolean[] SPECIAL = new boolean[256];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      SPECIAL[c] = true;
+    }
+    SPECIAL['"'] = true;
+    SPECIAL['\\'] = true;
+  }
+
   /** Objects with more keys go the general path (whose limit is far above). */
   static final int MAX_KEYS = 64;
 
@@ -165,6 +176,11 @@ final class FastPath {
   private final int[] kind = new int[KEY_COUNT];
   private final int[] valueStart = new int[KEY_COUNT];
   private final int[] valueEnd = new int[KEY_COUNT];
+
+  // The date-time parsed last in this call, as a range of the payload.
+  private Instant lastDate;
+  private int lastDateStart;
+  private int lastDateEnd;
 
   FastPath(String defaultRegion) {
     this.defaultRegion = defaultRegion;
@@ -364,16 +380,16 @@ final class FastPath {
         throw BAIL;
       }
       byte c = l[i];
+      if (!SPECIAL[c & 0xff]) {
+        b[n++] = c;
+        i++;
+        continue;
+      }
       if (c == '"') {
         break;
       }
       if (c != '\\') {
-        if (c >= 0 && c < 0x20) {
-          throw BAIL; // an unescaped control character: not JSON
-        }
-        b[n++] = c;
-        i++;
-        continue;
+        throw BAIL; // an unescaped control character: not JSON
       }
       if (++i >= stop) {
         throw BAIL;
@@ -710,6 +726,7 @@ final class FastPath {
     int length = stop - start;
     for (int k = keysBase; k < keyTop; k++) {
       if (keyEnds[k] - keyStarts[k] == length
+          && (length == 0 || in[keyStarts[k]] == in[start])
           && Arrays.equals(in, keyStarts[k], keyEnds[k], in, start, stop)) {
         throw BAIL; // a duplicate key: the general path rejects the call
       }
@@ -762,25 +779,22 @@ final class FastPath {
         throw BAIL;
       }
       byte c = b[i];
+      if (!SPECIAL[c & 0xff]) {
+        i++;
+        continue;
+      }
       if (c == '"') {
         break;
       }
-      if (c == '\\') {
-        if (i + 1 >= stop) {
-          throw BAIL;
-        }
-        byte e = b[i + 1];
-        if (e != '"' && e != '\\' && e != 'n' && e != 't' && e != 'r' && e != 'b' && e != 'f') {
-          throw BAIL;
-        }
-        escaped = true;
-        i += 2;
-      } else {
-        if (c >= 0 && c < 0x20) {
-          throw BAIL; // an unescaped control character: not JSON
-        }
-        i++;
+      if (c != '\\' || i + 1 >= stop) {
+        throw BAIL; // an unescaped control character: not JSON
       }
+      byte e = b[i + 1];
+      if (e != '"' && e != '\\' && e != 'n' && e != 't' && e != 'r' && e != 'b' && e != 'f') {
+        throw BAIL;
+      }
+      escaped = true;
+      i += 2;
     }
     stringEscaped = escaped;
     pos = i + 1;
@@ -940,6 +954,7 @@ final class FastPath {
     if (!required || !(hasId(K_USER_ID) || hasId(K_ANONYMOUS_ID))) {
       throw BAIL;
     }
+    lastDate = null;
     dateTime(K_RECEIVED_AT);
     Instant sentAt = dateTime(K_SENT_AT);
     Instant original = dateTime(K_ORIGINAL_TIMESTAMP);
@@ -1001,18 +1016,22 @@ final class FastPath {
       return null;
     }
     int start = valueStart[k];
+    int stop = valueEnd[k];
     if (in[start] != '1' && in[start] != '2') {
       throw BAIL;
     }
-    String text = text(in, start, valueEnd[k], ascii);
-    if (!Timestamps.isCommonShape(text)) {
+    // Clients often send the same text in several fields (sentAt, originalTimestamp).
+    if (lastDate != null && Arrays.equals(in, lastDateStart, lastDateEnd, in, start, stop)) {
+      return lastDate;
+    }
+    Instant instant = Timestamps.parseCommonShape(text(in, start, stop, ascii));
+    if (instant == null) {
       throw BAIL;
     }
-    try {
-      return Timestamps.parseOffsetInstant(text);
-    } catch (DateTimeParseException e) {
-      throw BAIL;
-    }
+    lastDate = instant;
+    lastDateStart = start;
+    lastDateEnd = stop;
+    return instant;
   }
 
   private byte[] scalar(int k) {
@@ -1072,7 +1091,9 @@ final class FastPath {
     int length = stop - start;
     for (int w = 0; w < words.length; w++) {
       byte[] word = words[w];
-      if (word.length == length && Arrays.equals(word, 0, length, b, start, stop)) {
+      if (word.length == length
+          && (length == 0 || word[0] == b[start])
+          && Arrays.equals(word, 0, length, b, start, stop)) {
         return w;
       }
     }
