@@ -13,15 +13,16 @@ import java.util.Arrays;
  * serializer of the general path: the envelope is read, its payload unescaped into a reused buffer,
  * and the call scanned once, checking exactly what the general path checks and writing the JSON
  * columns in the compact form Jackson would write them (the object text itself where that is
- * already compact, with emails and phones normalized in place).
+ * already compact; whitespace dropped, floats and escapes Jackson writes otherwise rewritten,
+ * emails and phones normalized in place).
  *
  * <p>It answers only when it is sure: the row it returns is the row the general path (envelope
  * codec, Jackson tree, {@link io.meridian.cdp.event.CallMerger}, {@link
  * io.meridian.cdp.event.SegmentCallValidator}, {@link EventNormalizer}) produces for the line, and
- * for anything else (an invalid call, a batch envelope, an escape it does not keep verbatim, a
- * float id, an object of many keys, deep nesting, ...) it returns null and the caller takes the
- * general path, which decides and words the outcome. {@code FastPathTest} compares both on varied
- * input.
+ * for anything else (an invalid call, a batch envelope, an escaped key or top-level field, a float
+ * id, a lone surrogate escape, an object of many keys, deep nesting, ...) it returns null and the
+ * caller takes the general path, which decides and words the outcome. {@code FastPathTest} compares
+ * both on varied input.
  *
  * <p>Rows hold the text columns as UTF-8 {@code byte[]} (fresh arrays, never reused), except {@code
  * source}, {@code message_id} and {@code type}, which are Strings. Not thread-safe.
@@ -159,6 +160,9 @@ final class FastPath {
   private int pos;
   private boolean ascii;
   private boolean stringEscaped;
+
+  /** Whether the last string has escapes that Jackson writes otherwise. */
+  private boolean stringRewrite;
 
   // Compact JSON written by the scan; top-level object fields are ranges of it. The text from
   // verbatim up to pos is written as it is, when it ends or before what is written instead;
@@ -579,7 +583,12 @@ final class FastPath {
     switch (c) {
       case '{' -> object(depth, scope);
       case '[' -> array(depth);
-      case '"' -> string();
+      case '"' -> {
+        int start = string();
+        if (stringRewrite && verbatim >= 0) {
+          rewriteString(start, pos - 1);
+        }
+      }
       case 't' -> literal(TRUE_BYTES);
       case 'f' -> literal(FALSE_BYTES);
       case 'n' -> literal(NULL_BYTES);
@@ -772,6 +781,7 @@ final class FastPath {
     int start = pos + 1;
     int i = start;
     boolean escaped = false;
+    boolean rewrite = false;
     byte[] b = in;
     int stop = end;
     while (true) {
@@ -790,15 +800,112 @@ final class FastPath {
         throw BAIL; // an unescaped control character: not JSON
       }
       byte e = b[i + 1];
-      if (e != '"' && e != '\\' && e != 'n' && e != 't' && e != 'r' && e != 'b' && e != 'f') {
-        throw BAIL;
+      if (e == 'u') {
+        if (i + 6 > stop
+            || hex(b[i + 2]) < 0
+            || hex(b[i + 3]) < 0
+            || hex(b[i + 4]) < 0
+            || hex(b[i + 5]) < 0) {
+          throw BAIL; // not JSON
+        }
+        rewrite = true;
+        i += 6;
+      } else {
+        if (e == '/') {
+          rewrite = true;
+        } else if (e != '"' && e != '\\' && e != 'n' && e != 't' && e != 'r' && e != 'b'
+            && e != 'f') {
+          throw BAIL; // not JSON
+        }
+        i += 2;
       }
       escaped = true;
-      i += 2;
     }
     stringEscaped = escaped;
+    stringRewrite = rewrite;
     pos = i + 1;
     return start;
+  }
+
+  /**
+   * Writes the content {@code in[start..stop)} of a string whose escapes Jackson writes otherwise
+   * (an escaped slash, a backslash-u escape) as Jackson writes it: characters as they are (UTF-8),
+   * except quote, backslash and control characters, which are escaped (backslash-n, or backslash-u
+   * with upper-case hex digits). A surrogate escape that is not a valid pair bails (the general
+   * path writes {@code ?}).
+   */
+  private void rewriteString(int start, int stop) {
+    write(in, verbatim, start);
+    int i = start;
+    while (i < stop) {
+      byte c = in[i];
+      if (c != '\\') {
+        writeByte(c); // raw UTF-8 passes as it is
+        i++;
+        continue;
+      }
+      byte e = in[i + 1];
+      if (e != 'u') {
+        if (e == '/') {
+          writeByte((byte) '/');
+        } else {
+          writeByte((byte) '\\');
+          writeByte(e);
+        }
+        i += 2;
+        continue;
+      }
+      int ch = hex4(i + 2);
+      i += 6;
+      if (ch >= 0xd800 && ch <= 0xdfff) {
+        if (ch > 0xdbff || i + 6 > stop || in[i] != '\\' || in[i + 1] != 'u') {
+          throw BAIL;
+        }
+        int low = hex4(i + 2);
+        if (low < 0xdc00 || low > 0xdfff) {
+          throw BAIL;
+        }
+        i += 6;
+        int cp = Character.toCodePoint((char) ch, (char) low);
+        writeByte((byte) (0xf0 | cp >> 18));
+        writeByte((byte) (0x80 | (cp >> 12 & 0x3f)));
+        writeByte((byte) (0x80 | (cp >> 6 & 0x3f)));
+        writeByte((byte) (0x80 | (cp & 0x3f)));
+      } else if (ch < 0x20) {
+        writeByte((byte) '\\');
+        switch (ch) {
+          case '\b' -> writeByte((byte) 'b');
+          case '\t' -> writeByte((byte) 't');
+          case '\n' -> writeByte((byte) 'n');
+          case '\f' -> writeByte((byte) 'f');
+          case '\r' -> writeByte((byte) 'r');
+          default -> {
+            writeByte((byte) 'u');
+            writeByte((byte) '0');
+            writeByte((byte) '0');
+            writeByte((byte) "0123456789ABCDEF".charAt(ch >> 4));
+            writeByte((byte) "0123456789ABCDEF".charAt(ch & 0xf));
+          }
+        }
+      } else if (ch == '"' || ch == '\\') {
+        writeByte((byte) '\\');
+        writeByte((byte) ch);
+      } else if (ch < 0x80) {
+        writeByte((byte) ch);
+      } else if (ch < 0x800) {
+        writeByte((byte) (0xc0 | ch >> 6));
+        writeByte((byte) (0x80 | (ch & 0x3f)));
+      } else {
+        writeByte((byte) (0xe0 | ch >> 12));
+        writeByte((byte) (0x80 | (ch >> 6 & 0x3f)));
+        writeByte((byte) (0x80 | (ch & 0x3f)));
+      }
+    }
+    verbatim = stop;
+  }
+
+  private int hex4(int at) {
+    return hex(in[at]) << 12 | hex(in[at + 1]) << 8 | hex(in[at + 2]) << 4 | hex(in[at + 3]);
   }
 
   /**

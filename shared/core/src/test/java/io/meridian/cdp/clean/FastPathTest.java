@@ -64,6 +64,9 @@ class FastPathTest {
               + "\"context\":{\"traits\":{\"email\":\"X@Y.Z\",\"phone\":\"not a phone\"},"
               + "\"externalIds\":[{\"id\":\"1\"}],\"ip\":null},\"integrations\":{\"All\":false},"
               + "\"channel\":\"server\",\"version\":2,\"category\":null,\"extra\":{\"deep\":[[[]]]}}",
+          "{\"type\":\"page\",\"anonymousId\":\"a\",\"properties\":{\"escapes\":\"\\u00e9\\u00E9"
+              + " \\/ \\u0041 \\u001f \\u0000 \\u000a \\u0009 \\u0022 \\u005c \\u007f \\u20ac"
+              + " \\ud834\\udd1e \\uD83D\\uDE00 é\",\"list\":[\"\\u00fc\",\"\\/\"]}}",
           "{\"type\":\"identify\",\"userId\":\"  u  \",\"traits\":null,\"context\":null,"
               + "\"properties\":null,\"integrations\":null,\"name\":\"\",\"version\":\"1.1\"}");
 
@@ -252,7 +255,7 @@ class FastPathTest {
         total += 2;
       }
     }
-    // Valid calls it leaves to the general path have escapes it does not keep, float ids, ...
+    // Valid calls it leaves to the general path: escaped keys, escaped ids, float ids, ...
     assertThat(fastCount).as("random calls converted by the fast path").isGreaterThan(1_500);
     assertThat(fastCount).isGreaterThan(validCount / 2);
     assertThat(total).isEqualTo(140_000);
