@@ -82,7 +82,7 @@ final class FastPath {
     "properties",
     "integrations"
   };
-  private static final byte[][] KEY_BYTES = bytes(KEYS);
+  private static final KeyTable KEY_TABLE = new KeyTable(KEYS);
   private static final int K_TYPE = 0;
   private static final int K_MESSAGE_ID = 1;
   private static final int K_USER_ID = 2;
@@ -107,7 +107,7 @@ final class FastPath {
   private static final String[] ENVELOPE_KEYS = {
     "v", "tenant", "source", "messageId", "type", "receivedAt", "requestId", "batch", "payload"
   };
-  private static final byte[][] ENVELOPE_KEY_BYTES = bytes(ENVELOPE_KEYS);
+  private static final KeyTable ENVELOPE_KEY_TABLE = new KeyTable(ENVELOPE_KEYS);
   private static final int E_V = 0;
   private static final int E_TENANT = 1;
   private static final int E_SOURCE = 2;
@@ -246,7 +246,7 @@ final class FastPath {
       if (keyEnd >= lineEnd || line[keyEnd] != '"') {
         throw BAIL;
       }
-      int key = find(ENVELOPE_KEY_BYTES, line, keyStart, keyEnd);
+      int key = ENVELOPE_KEY_TABLE.find(line, keyStart, keyEnd);
       if (key < 0) {
         throw BAIL;
       }
@@ -454,7 +454,7 @@ final class FastPath {
       int keyStart = key(keysBase, ++keys);
       int keyEnd = pos - 1;
       colon();
-      int k = find(KEY_BYTES, in, keyStart, keyEnd);
+      int k = KEY_TABLE.find(in, keyStart, keyEnd);
       if (k < 0) {
         value(2, PLAIN); // checked, not written: verbatim is -1
       } else {
@@ -1205,6 +1205,42 @@ final class FastPath {
       }
     }
     return -1;
+  }
+
+  /** Words looked up by their length first, then their first byte. */
+  private static final class KeyTable {
+    private final byte[][] words;
+    private final int[][] byLength;
+
+    KeyTable(String[] keys) {
+      words = bytes(keys);
+      int longest = 0;
+      for (byte[] w : words) {
+        longest = Math.max(longest, w.length);
+      }
+      byLength = new int[longest + 1][0];
+      for (int i = 0; i < words.length; i++) {
+        int[] list = byLength[words[i].length];
+        list = Arrays.copyOf(list, list.length + 1);
+        list[list.length - 1] = i;
+        byLength[words[i].length] = list;
+      }
+    }
+
+    /** The index of the word equal to {@code b[start..stop)}, or -1. */
+    int find(byte[] b, int start, int stop) {
+      int length = stop - start;
+      if (length == 0 || length >= byLength.length) {
+        return -1;
+      }
+      for (int w : byLength[length]) {
+        byte[] word = words[w];
+        if (word[0] == b[start] && Arrays.equals(word, 0, length, b, start, stop)) {
+          return w;
+        }
+      }
+      return -1;
+    }
   }
 
   /** Length in UTF-16 chars of valid UTF-8 bytes. */
