@@ -11,7 +11,7 @@ import java.util.Map;
  * Message ids and the owner that claimed each: a {@code Map<String, String>} with only {@link
  * #putIfAbsent}, stored compactly, because local mode keeps every id of a tenant in memory. Ids are
  * kept as UTF-8 in pages of 256 KiB (below G1's humongous size even in small heaps) and found
- * through an open-addressing table of ints (about 30 bytes per id in all, against about 100 for a
+ * through an open-addressing table of ints (30 to 40 bytes per id in all, against about 100 for a
  * HashMap of Strings, and a handful of objects for the garbage collector instead of three per id).
  * Not thread-safe.
  */

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * A {@link DedupIndex} kept in the lake itself: one object per owner listing the ids it claimed,
  * loaded into memory per tenant on first use. Correct for one writer at a time (local mode runs the
- * pipeline in one process); memory grows with the tenant's distinct messageIds (about 30 bytes
+ * pipeline in one process); memory grows with the tenant's distinct messageIds (30 to 40 bytes
  * each, see {@link IdOwners}).
  */
 public final class ObjectStoreDedupIndex implements DedupIndex {
