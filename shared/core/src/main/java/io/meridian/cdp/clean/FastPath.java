@@ -19,10 +19,10 @@ import java.util.Arrays;
  * <p>It answers only when it is sure: the row it returns is the row the general path (envelope
  * codec, Jackson tree, {@link io.meridian.cdp.event.CallMerger}, {@link
  * io.meridian.cdp.event.SegmentCallValidator}, {@link EventNormalizer}) produces for the line, and
- * for anything else (an invalid call, a batch envelope, an escaped key or top-level field, a float
- * id, a lone surrogate escape, an object of many keys, deep nesting, ...) it returns null and the
- * caller takes the general path, which decides and words the outcome. {@code FastPathTest} compares
- * both on varied input.
+ * for anything else (an invalid call, a batch with more than a sentAt, an escaped key or top-level
+ * field, a float id, a lone surrogate escape, an object of many keys, deep nesting, ...) it returns
+ * null and the caller takes the general path, which decides and words the outcome. {@code
+ * FastPathTest} compares both on varied input.
  *
  * <p>Rows hold the text columns as UTF-8 {@code byte[]} (fresh arrays, never reused), except {@code
  * source}, {@code message_id} and {@code type}, which are Strings. Not thread-safe.
@@ -118,6 +118,15 @@ final class FastPath {
   private static final int E_BATCH = 7;
   private static final int E_PAYLOAD = 8;
 
+  // The batch field's only shape on the fast path, as it appears escaped in the envelope line.
+  private static final byte[] BATCH_PREFIX = ascii("{\\\"sentAt\\\":");
+  private static final byte[] BATCH_NULL_SUFFIX = ascii("null}\"");
+  private static final byte[] BATCH_QUOTE = ascii("\\\"");
+  private static final byte[] BATCH_STRING_SUFFIX = ascii("\\\"}\"");
+  private static final int BATCH_OTHER = 0;
+  private static final int BATCH_NULL = 1;
+  private static final int BATCH_STRING = 2;
+
   private static final byte[] EMAIL = ascii("email");
   private static final byte[] PHONE = ascii("phone");
   private static final byte[] IP = ascii("ip");
@@ -150,6 +159,9 @@ final class FastPath {
   private boolean lineAscii;
   private final int[] envStart = new int[ENVELOPE_KEYS.length];
   private final int[] envEnd = new int[ENVELOPE_KEYS.length];
+  private int batchSentAt;
+  private int batchSentAtStart;
+  private int batchSentAtEnd;
   private String lastSource;
   private byte[] lastReceivedAtText = new byte[0];
   private Instant lastReceivedAt;
@@ -226,6 +238,7 @@ final class FastPath {
   /** Reads the envelope's fields as ranges of the line; anything unusual bails. */
   private void readEnvelope(int offset) {
     Arrays.fill(envStart, -1);
+    batchSentAt = BATCH_OTHER;
     int i = skipWs(line, offset, lineEnd);
     if (i >= lineEnd || line[i] != '{') {
       throw BAIL;
@@ -265,6 +278,9 @@ final class FastPath {
         }
         envStart[key] = i;
         i++;
+      } else if (c == '"' && key == E_BATCH) {
+        envStart[key] = i;
+        i = batch(i + 1);
       } else if (c == '"' && key == E_PAYLOAD) {
         envStart[key] = i;
         i = unescapePayload(i + 1);
@@ -318,9 +334,51 @@ final class FastPath {
         || envStart[E_MESSAGE_ID] < 0
         || envStart[E_RECEIVED_AT] < 0
         || envStart[E_PAYLOAD] < 0
-        || envStart[E_BATCH] >= 0) {
+        || (envStart[E_BATCH] >= 0 && batchSentAt == BATCH_OTHER)) {
       throw BAIL;
     }
+  }
+
+  /**
+   * Reads the envelope's batch field from {@code from} (after its opening quote) and returns the
+   * index after its closing quote. The fast path handles one batch shape, the one of SDKs that send
+   * only {@code sentAt} at the batch level: {@code {"sentAt":"<date-time>"}} or {@code
+   * {"sentAt":null}}, escaped as the envelope codec escapes it; any other batch bails.
+   */
+  private int batch(int from) {
+    batchSentAt = BATCH_OTHER;
+    int i = from;
+    if (!startsWith(line, i, lineEnd, BATCH_PREFIX)) {
+      throw BAIL;
+    }
+    i += BATCH_PREFIX.length;
+    if (startsWith(line, i, lineEnd, BATCH_NULL_SUFFIX)) {
+      batchSentAt = BATCH_NULL;
+      return i + BATCH_NULL_SUFFIX.length;
+    }
+    if (!startsWith(line, i, lineEnd, BATCH_QUOTE)) {
+      throw BAIL;
+    }
+    i += BATCH_QUOTE.length;
+    int start = i;
+    while (i < lineEnd && line[i] != '\\' && line[i] != '"') {
+      if (line[i] >= 0 && line[i] < 0x20) {
+        throw BAIL; // an unescaped control character: not JSON
+      }
+      i++;
+    }
+    if (!startsWith(line, i, lineEnd, BATCH_STRING_SUFFIX)) {
+      throw BAIL;
+    }
+    batchSentAtStart = start;
+    batchSentAtEnd = i;
+    batchSentAt = BATCH_STRING;
+    return i + BATCH_STRING_SUFFIX.length;
+  }
+
+  private static boolean startsWith(byte[] b, int at, int stop, byte[] prefix) {
+    return at + prefix.length <= stop
+        && Arrays.equals(b, at, at + prefix.length, prefix, 0, prefix.length);
   }
 
   /** An envelope string field without escapes, as text. */
@@ -1063,7 +1121,9 @@ final class FastPath {
     }
     lastDate = null;
     dateTime(K_RECEIVED_AT);
-    Instant sentAt = dateTime(K_SENT_AT);
+    // The batch's sentAt applies when the call has no sentAt field at all (CallMerger).
+    Instant sentAt =
+        kind[K_SENT_AT] == ABSENT && envStart[E_BATCH] >= 0 ? batchSentAt() : dateTime(K_SENT_AT);
     Instant original = dateTime(K_ORIGINAL_TIMESTAMP);
     Instant explicit = dateTime(K_TIMESTAMP);
     Instant clientTime = original != null ? original : explicit;
@@ -1138,6 +1198,24 @@ final class FastPath {
     lastDate = instant;
     lastDateStart = start;
     lastDateEnd = stop;
+    return instant;
+  }
+
+  /** The batch's sentAt, null or a date-time of the common shape; otherwise bails. */
+  private Instant batchSentAt() {
+    if (batchSentAt == BATCH_NULL) {
+      return null;
+    }
+    int start = batchSentAtStart;
+    int stop = batchSentAtEnd;
+    int chars = chars(line, start, stop, lineAscii);
+    if (chars < 20 || chars > 64 || (line[start] != '1' && line[start] != '2')) {
+      throw BAIL;
+    }
+    Instant instant = Timestamps.parseCommonShape(text(line, start, stop, lineAscii));
+    if (instant == null) {
+      throw BAIL;
+    }
     return instant;
   }
 

@@ -210,6 +210,46 @@ class FastPathTest {
   }
 
   @Test
+  void appliesABatchSentAtLikeTheGeneralPath() {
+    String withoutSentAt =
+        "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\","
+            + "\"originalTimestamp\":\"2026-11-24T09:59:58.000Z\"}";
+    String withSentAt = COMMON.get(0);
+    String withNullSentAt = withoutSentAt.replace("{", "{\"sentAt\":null,");
+    String[] fastBatches = {
+      "{\"sentAt\":\"2026-11-24T10:00:01.500Z\"}", "{\"sentAt\":null}",
+    };
+    for (String batch : fastBatches) {
+      for (String payload : List.of(withoutSentAt, withSentAt, withNullSentAt)) {
+        byte[] line = EnvelopeCodec.encodeBytes(batchEnvelope(batch, payload));
+        Object[] fast = fast(line);
+        assertThat(fast).as(batch + " " + payload).isNotNull();
+        assertSame(line, fast);
+      }
+    }
+    String[] otherBatches = {
+      "{\"sentAt\":\"yesterday\"}",
+      "{\"sentAt\":\"2026-02-30T10:00:00Z\"}",
+      "{\"sentAt\":5}",
+      "{\"sentAt\":\"2026-11-24T10:00:01Z\",\"context\":{\"ip\":\"1.2.3.4\"}}",
+      "{\"context\":{\"traits\":{\"email\":\"A@B.C\"}}}",
+      "{\"integrations\":{\"All\":false}}",
+      "{}",
+      "{\"sentAt\":\"2026-11-24T10:00:01\\u005a\"}",
+      "not json"
+    };
+    for (String batch : otherBatches) {
+      for (String payload : List.of(withoutSentAt, withSentAt, withNullSentAt)) {
+        check(EnvelopeCodec.encodeBytes(batchEnvelope(batch, payload)));
+      }
+    }
+  }
+
+  private static Envelope batchEnvelope(String batch, String payload) {
+    return new Envelope("acme", "web", "m-b", "track", RECEIVED, "req-1", batch, payload);
+  }
+
+  @Test
   void leavesInvalidUtf8ToTheGeneralPath() {
     byte[] ok = EnvelopeCodec.encodeBytes(envelope("m-1", COMMON.get(2)));
     assertThat(fast(ok)).isNotNull();
@@ -241,7 +281,13 @@ class FastPathTest {
     int total = 0;
     for (int i = 0; i < 20_000; i++) {
       String payload = randomCall(r);
-      byte[] line = EnvelopeCodec.encodeBytes(envelope("m-" + i, payload));
+      // Some calls come from a batch that sent only sentAt.
+      byte[] line =
+          EnvelopeCodec.encodeBytes(
+              i % 5 == 0
+                  ? batchEnvelope(
+                      "{\"sentAt\":\"2026-11-24T10:00:0" + r.nextInt(10) + "Z\"}", payload)
+                  : envelope("m-" + i, payload));
       if (check(line)) {
         fastCount++;
       }
