@@ -5,12 +5,9 @@ import io.meridian.cdp.lake.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,9 +15,10 @@ import java.util.Set;
  * A {@link DedupIndex} kept in the lake itself: one object per owner listing the ids it claimed,
  * filed under the day the unit was received. Ids are de-duplicated within a window of receipt days
  * around the unit's day ({@link #DEFAULT_WINDOW_DAYS} before and after, like Segment's look-back
- * window); only the claims of those days are held in memory (about 100–150 bytes per id), so memory
- * is bounded by the traffic of the window, not by the tenant's history. Correct for one writer at a
- * time (local mode runs the pipeline in one process).
+ * window); only the claims of those days are held in memory (30 to 40 bytes per id, see {@link
+ * IdOwners}), so memory is bounded by the traffic of the window, not by the tenant's history. The
+ * window is reloaded from the lake when the day being converted changes. Correct for one writer at
+ * a time (local mode runs the pipeline in one process).
  */
 public final class ObjectStoreDedupIndex implements DedupIndex {
   /**
@@ -32,11 +30,8 @@ public final class ObjectStoreDedupIndex implements DedupIndex {
   private final int windowDays;
   private final Map<String, Window> byTenant = new HashMap<>();
 
-  /** The claims of one tenant's loaded days. */
-  private static final class Window {
-    final Map<String, String> owners = new HashMap<>();
-    final Map<LocalDate, List<String>> idsByDay = new HashMap<>();
-  }
+  /** The claims of one tenant's days around {@code day}. */
+  private record Window(LocalDate day, IdOwners owners) {}
 
   public ObjectStoreDedupIndex(ObjectStore store) {
     this(store, DEFAULT_WINDOW_DAYS);
@@ -54,18 +49,14 @@ public final class ObjectStoreDedupIndex implements DedupIndex {
   public synchronized Set<String> claim(
       String tenant, LocalDate day, String owner, Collection<String> messageIds)
       throws IOException {
-    Window w = window(tenant, day);
-    List<String> ofDay = w.idsByDay.get(day);
+    IdOwners owners = window(tenant, day);
     Set<String> duplicates = new HashSet<>();
     StringBuilder mine = new StringBuilder(messageIds.size() * 40);
     for (String id : messageIds) {
-      String current = w.owners.putIfAbsent(id, owner);
+      String current = owners.putIfAbsent(id, owner);
       if (current != null && !current.equals(owner)) {
         duplicates.add(id);
       } else {
-        if (current == null) {
-          ofDay.add(id);
-        }
         mine.append(id).append('\n');
       }
     }
@@ -74,46 +65,29 @@ public final class ObjectStoreDedupIndex implements DedupIndex {
     return duplicates;
   }
 
-  /** The tenant's window around {@code day}: loads missing days, forgets days outside it. */
-  private Window window(String tenant, LocalDate day) throws IOException {
-    Window w = byTenant.computeIfAbsent(tenant, t -> new Window());
-    LocalDate from = day.minusDays(windowDays);
-    LocalDate to = day.plusDays(windowDays);
-    for (Iterator<Map.Entry<LocalDate, List<String>>> it = w.idsByDay.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<LocalDate, List<String>> e = it.next();
-      if (e.getKey().isBefore(from) || e.getKey().isAfter(to)) {
-        for (String id : e.getValue()) {
-          w.owners.remove(id);
+  /** The claims of the days within the window around {@code day}, loaded when the day changes. */
+  private IdOwners window(String tenant, LocalDate day) throws IOException {
+    Window w = byTenant.get(tenant);
+    if (w != null && w.day().equals(day)) {
+      return w.owners();
+    }
+    byTenant.remove(tenant); // let the previous window go before loading the next
+    IdOwners owners = new IdOwners();
+    for (LocalDate d = day.minusDays(windowDays); !d.isAfter(day.plusDays(windowDays)); ) {
+      String prefix = LakeLayout.dedupDayPrefix(tenant, d);
+      for (String key : store.list(prefix)) {
+        String owner = key.substring(prefix.length(), key.length() - ".ids".length());
+        byte[] bytes = store.get(key).orElse(new byte[0]);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int start = 0;
+        for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+          owners.putIfAbsent(text.substring(start, nl), owner);
+          start = nl + 1;
         }
-        it.remove();
       }
+      d = d.plusDays(1);
     }
-    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-      if (!w.idsByDay.containsKey(d)) {
-        w.idsByDay.put(d, load(tenant, d, w.owners));
-      }
-    }
-    return w;
-  }
-
-  private List<String> load(String tenant, LocalDate day, Map<String, String> owners)
-      throws IOException {
-    List<String> ids = new ArrayList<>();
-    String prefix = LakeLayout.dedupDayPrefix(tenant, day);
-    for (String key : store.list(prefix)) {
-      String owner = key.substring(prefix.length(), key.length() - ".ids".length());
-      byte[] bytes = store.get(key).orElse(new byte[0]);
-      String text = new String(bytes, StandardCharsets.UTF_8);
-      int start = 0;
-      for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        String id = text.substring(start, nl);
-        if (owners.putIfAbsent(id, owner) == null) {
-          ids.add(id);
-        }
-        start = nl + 1;
-      }
-    }
-    return ids;
+    byTenant.put(tenant, new Window(day, owners));
+    return owners;
   }
 }

@@ -46,9 +46,18 @@ public final class Timestamps {
    * @throws DateTimeParseException when the text is not an ISO-8601 date-time with offset
    */
   public static Instant parseOffsetInstant(String text) {
+    Instant instant = parseCommonShape(text);
+    return instant != null ? instant : OffsetDateTime.parse(text).toInstant();
+  }
+
+  /**
+   * The instant of a date-time of the common shape ({@link #isCommonShape}), as {@link
+   * #parseOffsetInstant} reads it, or null when the text has another shape.
+   */
+  public static Instant parseCommonShape(String text) {
     long[] f = fields(text, true);
     if (f == null) {
-      return OffsetDateTime.parse(text).toInstant();
+      return null;
     }
     long epochDay = LocalDate.of((int) f[0], (int) f[1], (int) f[2]).toEpochDay();
     return Instant.ofEpochSecond(
@@ -74,7 +83,7 @@ public final class Timestamps {
    * #parseOffsetDateTime} then parses without java.time's formatter. A date-time of this shape is
    * also a valid RFC 3339 {@code date-time}.
    */
-  static boolean isCommonShape(String text) {
+  public static boolean isCommonShape(String text) {
     return fields(text, true) != null;
   }
 

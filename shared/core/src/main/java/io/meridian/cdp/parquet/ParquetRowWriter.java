@@ -63,7 +63,8 @@ final class ParquetRowWriter implements RowWriter {
           throw new IllegalArgumentException(
               "column '" + columns[i].name() + "' is required but the value is null");
         }
-      } else if (value.getClass() != javaTypes[i]) {
+      } else if (value.getClass() != javaTypes[i]
+          && !(value instanceof byte[] && javaTypes[i] == String.class)) {
         throw new IllegalArgumentException(
             "column '"
                 + columns[i].name()

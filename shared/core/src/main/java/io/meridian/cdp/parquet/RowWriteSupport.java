@@ -75,7 +75,10 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
         case STRING, JSON ->
             // Array-backed, unlike Binary.fromString: cheaper to hash, compare and copy.
             out.addBinary(
-                Binary.fromConstantByteArray(((String) value).getBytes(StandardCharsets.UTF_8)));
+                Binary.fromConstantByteArray(
+                    value instanceof byte[] utf8
+                        ? utf8
+                        : ((String) value).getBytes(StandardCharsets.UTF_8)));
         case TIMESTAMP -> out.addLong(epochMicros((Instant) value));
         case INT64 -> out.addLong((Long) value);
         case INT32 -> out.addInteger((Integer) value);

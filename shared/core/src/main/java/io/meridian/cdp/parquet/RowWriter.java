@@ -12,7 +12,10 @@ public interface RowWriter extends Closeable {
   /**
    * Appends one row.
    *
-   * @param row the values in column order; {@code null} only for optional columns
+   * @param row the values in column order; {@code null} only for optional columns. A {@code STRING}
+   *     or {@code JSON} value may also be given as its UTF-8 bytes ({@code byte[]}), which are
+   *     written as they are: the caller guarantees they are valid UTF-8 and never changes the array
+   *     afterwards
    * @throws IllegalArgumentException if the row has the wrong length, a required value is null or a
    *     value has the wrong Java type (the message names the column); the row is then not written
    *     and the writer stays usable
