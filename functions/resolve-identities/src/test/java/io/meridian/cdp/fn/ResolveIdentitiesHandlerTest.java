@@ -98,6 +98,7 @@ class ResolveIdentitiesHandlerTest {
             "filesRead",
             "events",
             "eventsWithoutIdentifier",
+            "eventsOnSharedIdentifier",
             "refused",
             "identifiers",
             "profiles",
