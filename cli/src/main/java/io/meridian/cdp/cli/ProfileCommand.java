@@ -181,14 +181,20 @@ final class ProfileCommand implements Callable<Integer> {
     for (List<Object> row :
         query(
                 sql,
-                "SELECT identifier_type, identifier, first_seen, last_seen FROM"
+                "SELECT identifier_type, identifier, first_seen, last_seen, shared FROM"
                     + " curated.identity_graph"
                     + where
                     + " ORDER BY first_seen, identifier_type, identifier")
             .rows()) {
       out.printf(
-          "  %-14s %-40s first seen %s, last seen %s%n",
-          row.get(0), row.get(1), row.get(2), row.get(3));
+          "  %-14s %-40s first seen %s, last seen %s%s%n",
+          row.get(0),
+          row.get(1),
+          row.get(2),
+          row.get(3),
+          Boolean.TRUE.equals(row.get(4))
+              ? " (shared: also used by another person; decides no event since)"
+              : "");
     }
     if (!explain) {
       return;

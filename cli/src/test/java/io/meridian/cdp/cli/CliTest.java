@@ -474,7 +474,8 @@ class CliTest {
         .contains("user_id", "u-1", "laptop-1", "phone-1", "plan", "\"pro\"")
         .contains("was merged into")
         .contains("NOT merged with")
-        .contains("user_id limit 1");
+        .contains("user_id limit 1")
+        .containsPattern("laptop-1 .*\\(shared: also used by another person");
     String profileId = byEmail.out().lines().findFirst().orElseThrow().split(" ")[1];
     Result byId = cdp("profile", profileId);
     assertThat(byId.code()).isZero();
