@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Run SQL over the lake with DuckDB. Tables: raw.events, clean.events,"
-            + " quarantine.records, ops.accounting.")
+            + " quarantine.records, ops.accounting, ops.curation, curated.identity_graph,"
+            + " curated.profiles, curated.profile_merges, curated.blocked_merges,"
+            + " curated.event_identifiers, curated.event_profiles.")
 final class SqlCommand implements Callable<Integer> {
   enum Format {
     table,
