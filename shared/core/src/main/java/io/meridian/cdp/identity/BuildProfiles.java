@@ -76,9 +76,16 @@ public final class BuildProfiles {
     }
     Map<String, String> profileOf = new HashMap<>();
     Map<String, Map<String, List<String>>> identifiers = new HashMap<>();
+    Map<String, long[]> seen = new HashMap<>();
     for (Object[] row :
         store.read(CuratedTables.IDENTITY_GRAPH, identity.tables().get("identity_graph"))) {
       String profile = (String) row[2];
+      long first = ResolveIdentities.micros((Instant) row[3]);
+      long last = ResolveIdentities.micros((Instant) row[4]);
+      seen.merge(
+          profile,
+          new long[] {first, last},
+          (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
       profileOf.put(row[0] + "\u0000" + row[1], profile);
       identifiers
           .computeIfAbsent(profile, k -> new TreeMap<>())
@@ -106,10 +113,27 @@ public final class BuildProfiles {
     int snapshot = previous.snapshot() + 1;
     List<Object[]> rows = new ArrayList<>(profiles.size());
     List<Object[]> state = new ArrayList<>(profiles.size());
-    List<String> order = new ArrayList<>(profiles.keySet());
+    List<String> order = new ArrayList<>(identifiers.keySet());
+    for (String id : profiles.keySet()) {
+      if (!identifiers.containsKey(id)) {
+        order.add(id);
+      }
+    }
     order.sort(null);
     for (String id : order) {
       ProfileAggregate a = profiles.get(id);
+      if (a == null) {
+        // A profile of the graph that no event belongs to (an identifier that fitted no other
+        // profile, seen only in events decided by another): a row from its identifiers, kept out of
+        // the state so that incremental and from-scratch runs stay equal.
+        ProfileAggregate empty = new ProfileAggregate();
+        empty.createdAt = created.getOrDefault(id, seen.get(id)[0]);
+        empty.updatedAt = empty.createdAt;
+        empty.firstSeen = seen.get(id)[0];
+        empty.lastSeen = seen.get(id)[1];
+        rows.add(empty.row(id, identifiersJson(identifiers.get(id), rules)));
+        continue;
+      }
       a.createdAt = created.getOrDefault(id, a.createdAt);
       rows.add(a.row(id, identifiersJson(identifiers.get(id), rules)));
       state.add(new Object[] {id, a.toJson().toString()});

@@ -86,6 +86,20 @@ class CuratedStepsTest {
           table(incremental, "acme", "profiles", "profiles", CuratedTables.PROFILES),
           "profiles with seed " + seed);
       assertFalse(profiles.isEmpty());
+      var pointer = incremental.pointer("acme", "identity").orElseThrow();
+      java.util.Set<Object> graphProfiles = new java.util.HashSet<>();
+      for (Object[] row :
+          incremental.read(CuratedTables.IDENTITY_GRAPH, pointer.tables().get("identity_graph"))) {
+        graphProfiles.add(row[2]);
+      }
+      java.util.Set<Object> profileIds = new java.util.HashSet<>();
+      for (Object[] row :
+          incremental.read(
+              CuratedTables.PROFILES,
+              incremental.pointer("acme", "profiles").orElseThrow().tables().get("profiles"))) {
+        profileIds.add(row[0]);
+      }
+      assertEquals(graphProfiles, profileIds, "one profiles row per profile of the graph");
     }
   }
 
@@ -250,6 +264,46 @@ class CuratedStepsTest {
                 CuratedTables.PROFILE_MERGES,
                 store.pointer("acme", "identity").orElseThrow().tables().get("profile_merges"))
             .size());
+  }
+
+  @Test
+  void anIdentifierThatFitsNoProfileGetsAProfileRowWithoutEvents() throws IOException {
+    IdentityRules onePhone =
+        new IdentityRules(
+            List.of(
+                new IdentityRules.IdentifierRule("user_id", 1, null, null),
+                new IdentityRules.IdentifierRule("phone", 1, null, null),
+                new IdentityRules.IdentifierRule("anonymous_id", 20, null, null)),
+            null,
+            null,
+            null);
+    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(
+        store.objects(),
+        work,
+        "acme",
+        "2026-11-01",
+        "a",
+        List.of(
+            new Call(
+                "m1", "identify", null, "u-1", "a-1", "{\"phone\":\"+14155550100\"}", null, 100),
+            new Call(
+                "m2", "identify", null, "u-1", "a-1", "{\"phone\":\"+14155550199\"}", null, 200)));
+    new ResolveIdentities(store).run("acme", onePhone, "US");
+    new BuildProfiles(store).run("acme", onePhone);
+    List<Object[]> rows =
+        store.read(
+            CuratedTables.PROFILES,
+            store.pointer("acme", "profiles").orElseThrow().tables().get("profiles"));
+    assertEquals(2, rows.size(), "u-1's profile, and one for the second phone");
+    Object[] phoneOnly =
+        rows.stream()
+            .filter(r -> ((String) r[4]).contains("+14155550199"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(0L, phoneOnly[7]);
+    assertEquals("{\"phone\":[\"+14155550199\"]}", phoneOnly[4]);
+    assertEquals(Instant.ofEpochSecond(200), phoneOnly[5]);
   }
 
   @Test
