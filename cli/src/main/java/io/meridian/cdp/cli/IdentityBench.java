@@ -392,7 +392,8 @@ final class IdentityBench implements Callable<Integer> {
                     n.identifier(),
                     n.profileId(),
                     instant(n.firstSeenMicros()),
-                    instant(n.lastSeenMicros())
+                    instant(n.lastSeenMicros()),
+                    n.shared()
                   });
             } catch (IOException e) {
               failure[0] = e;

@@ -529,4 +529,27 @@ class CliTest {
     assertThat(Double.parseDouble(m.group(1))).as(line).isGreaterThanOrEqualTo(0.995);
     assertThat(Double.parseDouble(m.group(2))).as(line).isGreaterThanOrEqualTo(0.99);
   }
+
+  @Test
+  void identityBenchAgreesWithDuckDbOnTheConnectedComponents() {
+    // Correctness of the benchmark path (not its timing): our graph with limits that never bind
+    // and DuckDB's SQL label propagation must find the same components.
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Cdp.run(
+            new String[] {"bench", "identity", "--links", "20000", "--incremental", "2000"},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("(2) end to end", "(3) incremental")
+        .doesNotContain("NO (ours");
+    assertThat(
+            out.toString()
+                .lines()
+                .filter(l -> l.contains("same as ours (limits not binding): yes")))
+        .hasSize(2);
+  }
 }
