@@ -552,4 +552,19 @@ class CliTest {
                 .filter(l -> l.contains("same as ours (limits not binding): yes")))
         .hasSize(2);
   }
+
+  @Test
+  void convertBenchConvertsEveryGeneratedEvent() {
+    // The benchmark path end to end, small: every generated call lands in the clean output.
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Cdp.run(
+            new String[] {"bench", "convert", "--events", "2000"},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("(2,000 rows; validated", "ratio per core");
+  }
 }
