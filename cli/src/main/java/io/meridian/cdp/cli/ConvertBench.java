@@ -10,9 +10,6 @@ import io.meridian.cdp.local.LocalFileObjectStore;
 import io.meridian.cdp.raw.RawZoneWriter;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +77,7 @@ final class ConvertBench implements Callable<Integer> {
               dir.resolve("work"),
               Clock.systemUTC());
       List<String> pending = converter.pending();
-      resetPeaks();
+      HeapPeaks.reset();
       long t0 = System.nanoTime();
       long clean = 0;
       for (String key : pending) {
@@ -88,7 +85,7 @@ final class ConvertBench implements Callable<Integer> {
         clean += c.output();
       }
       double ours = (System.nanoTime() - t0) / 1e9;
-      long peakHeap = peakHeap();
+      long peakHeap = HeapPeaks.peak();
       long ourBytes = sizeOf(dir.resolve("lake").resolve(LakeLayout.CLEAN_EVENTS));
 
       double duck1 = duckdb(jsonl, dir.resolve("duck-1.parquet"), 1);
@@ -243,22 +240,5 @@ final class ConvertBench implements Callable<Integer> {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
-  }
-
-  private static void resetPeaks() {
-    System.gc();
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      p.resetPeakUsage();
-    }
-  }
-
-  private static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
   }
 }

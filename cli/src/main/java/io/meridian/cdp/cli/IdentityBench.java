@@ -15,8 +15,6 @@ import io.meridian.cdp.parquet.TableSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -107,7 +105,7 @@ final class IdentityBench implements Callable<Integer> {
       out.flush();
 
       // (1) the algorithm alone, identifiers already in memory
-      resetPeaks();
+      HeapPeaks.reset();
       IdentityGraph g = new IdentityGraph("bench", IdentityRules.defaults());
       long t = System.nanoTime();
       linkAll(g);
@@ -121,10 +119,10 @@ final class IdentityBench implements Callable<Integer> {
           g.profileCount(),
           g.merges().size(),
           g.blocks().size(),
-          peakHeap() >> 20);
+          HeapPeaks.peak() >> 20);
       int constrainedProfiles = g.profileCount();
       g = null;
-      resetPeaks();
+      HeapPeaks.reset();
       IdentityGraph free = new IdentityGraph("bench", unbounded());
       t = System.nanoTime();
       linkAll(free);
@@ -142,7 +140,7 @@ final class IdentityBench implements Callable<Integer> {
       out.flush();
 
       // (2) end to end: read the Parquet input, link, write identity_graph
-      resetPeaks();
+      HeapPeaks.reset();
       long baseline = usedAfterGc();
       IdentityGraph graph = new IdentityGraph("bench", IdentityRules.defaults());
       t = System.nanoTime();
@@ -153,7 +151,7 @@ final class IdentityBench implements Callable<Integer> {
       writeGraph(graph, graphFile);
       double write = seconds(t2);
       double e2e = seconds(t);
-      long peak = peakHeap();
+      long peak = HeapPeaks.peak();
       long graphBytes = usedAfterGc() - baseline;
       out.printf(
           "(2) end to end               : %6.2f s  (read + link %.2f s, write identity_graph %.2f s,"
@@ -176,7 +174,7 @@ final class IdentityBench implements Callable<Integer> {
       // (3) incremental: a new batch into the built graph
       List<Identifier[]> batch = incrementalBatch(new Random(12));
       int mergesBefore = graph.merges().size();
-      resetPeaks();
+      HeapPeaks.reset();
       t = System.nanoTime();
       long ts = T0 + (links + 1L) * 10;
       for (int i = 0; i < batch.size(); i++) {
@@ -197,7 +195,7 @@ final class IdentityBench implements Callable<Integer> {
           graph.identifierCount(),
           graph.profileCount(),
           graph.merges().size() - mergesBefore,
-          peakHeap() >> 20);
+          HeapPeaks.peak() >> 20);
       graph = null;
       out.flush();
 
@@ -497,22 +495,5 @@ final class IdentityBench implements Callable<Integer> {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private static void resetPeaks() {
-    System.gc();
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      p.resetPeakUsage();
-    }
-  }
-
-  private static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
   }
 }

@@ -43,10 +43,14 @@ class CliTest {
       all.add("--data");
       all.add(data.toString());
     }
+    return cdpWithoutData(all.toArray(new String[0]));
+  }
+
+  /** Runs a command that takes no --data (the benchmarks). */
+  private static Result cdpWithoutData(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code =
-        Cdp.run(all.toArray(new String[0]), new PrintWriter(out, true), new PrintWriter(err, true));
+    int code = Cdp.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Result(code, out.toString(), err.toString());
   }
 
@@ -511,15 +515,7 @@ class CliTest {
   void identityQualityOnASyntheticTenantWithGroundTruthMeetsTheGoal() {
     // A quality regression check, not a timing one: 5,000 people include a public kiosk, shared
     // family tablets, typos, blocked values and bots (SyntheticTenant).
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Cdp.run(
-            new String[] {"bench", "identity-quality", "--people", "5000", "--seed", "3"},
-            new PrintWriter(out, true),
-            new PrintWriter(err, true));
-    Result r = new Result(code, out.toString(), err.toString());
-
+    Result r = cdpWithoutData("bench", "identity-quality", "--people", "5000", "--seed", "3");
     assertThat(r.code()).as(r.toString()).isZero();
     String line =
         r.out().lines().filter(l -> l.startsWith("people's events")).findFirst().orElseThrow();
@@ -534,37 +530,20 @@ class CliTest {
   void identityBenchAgreesWithDuckDbOnTheConnectedComponents() {
     // Correctness of the benchmark path (not its timing): our graph with limits that never bind
     // and DuckDB's SQL label propagation must find the same components.
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Cdp.run(
-            new String[] {"bench", "identity", "--links", "20000", "--incremental", "2000"},
-            new PrintWriter(out, true),
-            new PrintWriter(err, true));
+    Result r = cdpWithoutData("bench", "identity", "--links", "20000", "--incremental", "2000");
 
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString())
-        .contains("(2) end to end", "(3) incremental")
-        .doesNotContain("NO (ours");
-    assertThat(
-            out.toString()
-                .lines()
-                .filter(l -> l.contains("same as ours (limits not binding): yes")))
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("(2) end to end", "(3) incremental").doesNotContain("NO (ours");
+    assertThat(r.out().lines().filter(l -> l.contains("same as ours (limits not binding): yes")))
         .hasSize(2);
   }
 
   @Test
   void convertBenchConvertsEveryGeneratedEvent() {
     // The benchmark path end to end, small: every generated call lands in the clean output.
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Cdp.run(
-            new String[] {"bench", "convert", "--events", "2000"},
-            new PrintWriter(out, true),
-            new PrintWriter(err, true));
+    Result r = cdpWithoutData("bench", "convert", "--events", "2000");
 
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("(2,000 rows; validated", "ratio per core");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("(2,000 rows; validated", "ratio per core");
   }
 }

@@ -2,12 +2,10 @@ package io.meridian.cdp.fn;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.meridian.cdp.aws.AwsEnvironment;
-import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.identity.ResolveIdentities;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.tenant.CdpConfig;
-import io.meridian.cdp.tenant.Ids;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +16,6 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The {@code ResolveIdentities} task of {@code statemachines/curate.asl.json}: runs {@link
@@ -41,28 +38,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class ResolveIdentitiesHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private static final Logger LOG = LoggerFactory.getLogger(ResolveIdentitiesHandler.class);
-  private static final Path WORK_DIR = Path.of("/tmp/cdp-work");
-
-  private final ObjectStore lake;
-  private final Supplier<CdpConfig> config;
-  private final Path workDir;
+  private final CurateTask task;
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
   public ResolveIdentitiesHandler() {
-    this(AwsEnvironment.s3());
-  }
-
-  private ResolveIdentitiesHandler(S3Client s3) {
-    this(
-        AwsEnvironment.lake(s3, AwsEnvironment.require(AwsEnvironment.LAKE_BUCKET)),
-        () -> {
-          try {
-            return AwsEnvironment.config(s3);
-          } catch (IOException e) {
-            throw new UncheckedIOException("reading cdp.yaml failed", e);
-          }
-        },
-        WORK_DIR);
+    this(CurateTask.fromEnvironment());
   }
 
   /**
@@ -70,25 +50,19 @@ public final class ResolveIdentitiesHandler
    * @param workDir where Parquet files are assembled before they are stored
    */
   ResolveIdentitiesHandler(ObjectStore lake, Supplier<CdpConfig> config, Path workDir) {
-    this.lake = lake;
-    this.config = config;
-    this.workDir = workDir;
+    this(new CurateTask(lake, config, workDir));
+  }
+
+  private ResolveIdentitiesHandler(CurateTask task) {
+    this.task = task;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    String tenantId = tenantOf(input);
+    TenantConfig tenant = task.tenant(input);
     try {
-      TenantConfig tenant =
-          config
-              .get()
-              .tenant(tenantId)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "tenant '" + tenantId + "' is not declared in cdp.yaml"));
       ResolveIdentities.Result r =
-          new ResolveIdentities(new CuratedStore(lake, workDir))
+          new ResolveIdentities(task.store())
               .run(tenant.id(), tenant.identityRules(), tenant.defaultPhoneRegion());
       LOG.info(
           "resolve-identities {}: snapshot {}, files {}, events {}, profiles {}, merges {}{}",
@@ -101,18 +75,8 @@ public final class ResolveIdentitiesHandler
           r.rebuilt() ? " (rebuilt)" : r.noop() ? " (nothing new)" : "");
       return output(r);
     } catch (IOException e) {
-      throw new UncheckedIOException("resolve-identities for tenant " + tenantId + " failed", e);
+      throw new UncheckedIOException("resolve-identities for tenant " + tenant.id() + " failed", e);
     }
-  }
-
-  /** The tenant id of a task input {@code {"tenant": "acme"}}. */
-  static String tenantOf(Map<String, Object> input) {
-    Object tenant = input == null ? null : input.get("tenant");
-    if (!(tenant instanceof String id)) {
-      throw new IllegalArgumentException(
-          "the task input must be {\"tenant\": \"<tenant id>\"}, got " + input);
-    }
-    return Ids.require("tenant", id);
   }
 
   static Map<String, Object> output(ResolveIdentities.Result r) {
