@@ -43,6 +43,17 @@ class CuratedStepsTest {
     return rows;
   }
 
+  /** curated.profiles after resolving {@code calls} of one clean file of tenant acme. */
+  private List<Object[]> profilesOf(IdentityRules rules, List<Call> calls) throws IOException {
+    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(store.objects(), work, "acme", "2026-11-01", "a", calls);
+    new ResolveIdentities(store).run("acme", rules, "US");
+    new BuildProfiles(store).run("acme", rules);
+    return store.read(
+        CuratedTables.PROFILES,
+        store.pointer("acme", "profiles").orElseThrow().tables().get("profiles"));
+  }
+
   private void runBoth(CuratedStore store, String tenant) throws IOException {
     new ResolveIdentities(store).run(tenant, RULES, "US");
     new BuildProfiles(store).run(tenant, RULES);
@@ -277,24 +288,28 @@ class CuratedStepsTest {
             null,
             null,
             null);
-    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
-    writeClean(
-        store.objects(),
-        work,
-        "acme",
-        "2026-11-01",
-        "a",
-        List.of(
-            new Call(
-                "m1", "identify", null, "u-1", "a-1", "{\"phone\":\"+14155550100\"}", null, 100),
-            new Call(
-                "m2", "identify", null, "u-1", "a-1", "{\"phone\":\"+14155550199\"}", null, 200)));
-    new ResolveIdentities(store).run("acme", onePhone, "US");
-    new BuildProfiles(store).run("acme", onePhone);
     List<Object[]> rows =
-        store.read(
-            CuratedTables.PROFILES,
-            store.pointer("acme", "profiles").orElseThrow().tables().get("profiles"));
+        profilesOf(
+            onePhone,
+            List.of(
+                new Call(
+                    "m1",
+                    "identify",
+                    null,
+                    "u-1",
+                    "a-1",
+                    "{\"phone\":\"+14155550100\"}",
+                    null,
+                    100),
+                new Call(
+                    "m2",
+                    "identify",
+                    null,
+                    "u-1",
+                    "a-1",
+                    "{\"phone\":\"+14155550199\"}",
+                    null,
+                    200)));
     assertEquals(2, rows.size(), "u-1's profile, and one for the second phone");
     Object[] phoneOnly =
         rows.stream()
@@ -310,25 +325,28 @@ class CuratedStepsTest {
   void firstWinsTraitsKeepTheEarliestValue() throws IOException {
     IdentityRules rules =
         new IdentityRules(null, null, null, java.util.Map.of("signup_source", "first"));
-    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
-    writeClean(
-        store.objects(),
-        work,
-        "acme",
-        "2026-11-01",
-        "a",
-        List.of(
-            new Call(
-                "m1", "identify", null, "u-1", "a-1", "{\"signup_source\":\"ads\"}", null, 100),
-            new Call(
-                "m2", "identify", null, "u-1", "a-1", "{\"signup_source\":\"email\"}", null, 200)));
-    new ResolveIdentities(store).run("acme", rules, "US");
-    new BuildProfiles(store).run("acme", rules);
     Object[] p =
-        store
-            .read(
-                CuratedTables.PROFILES,
-                store.pointer("acme", "profiles").orElseThrow().tables().get("profiles"))
+        profilesOf(
+                rules,
+                List.of(
+                    new Call(
+                        "m1",
+                        "identify",
+                        null,
+                        "u-1",
+                        "a-1",
+                        "{\"signup_source\":\"ads\"}",
+                        null,
+                        100),
+                    new Call(
+                        "m2",
+                        "identify",
+                        null,
+                        "u-1",
+                        "a-1",
+                        "{\"signup_source\":\"email\"}",
+                        null,
+                        200)))
             .get(0);
     assertEquals("{\"signup_source\":\"ads\"}", p[3]);
   }
