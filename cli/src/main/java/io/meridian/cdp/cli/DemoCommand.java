@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
                     + " m.tenant = p.tenant AND m.into_profile_id = p.profile_id WHERE p.tenant ="
                     + " 'demo' ORDER BY p.lifetime_revenue DESC, p.profile_id LIMIT 1");
         if (!top.rows().isEmpty()) {
-          ProfileCommand.show(engine, out, TENANT, (String) top.rows().get(0).get(0), true);
+          ProfileCommand.show(engine, out, TENANT, (String) top.rows().get(0).get(0), "US", true);
         }
       }
       out.flush();

@@ -1,8 +1,10 @@
 package io.meridian.cdp.cli;
 
+import io.meridian.cdp.clean.EventNormalizer;
 import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.sql.QueryResult;
 import io.meridian.cdp.sql.SqlException;
+import io.meridian.cdp.tenant.TenantConfig;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,7 +53,8 @@ final class ProfileCommand implements Callable<Integer> {
     try (LocalRuntime rt = LocalRuntime.open(options, out);
         DuckDbSqlEngine sql = rt.sql()) {
       String t = tenant != null ? tenant : onlyTenant(sql);
-      show(sql, out, t, identifier.strip(), explain);
+      String region = rt.tenants().tenant(t).map(TenantConfig::defaultPhoneRegion).orElse("US");
+      show(sql, out, t, identifier.strip(), region, explain);
       out.flush();
       return 0;
     }
@@ -59,8 +62,13 @@ final class ProfileCommand implements Callable<Integer> {
 
   /** Prints the profile that {@code identifier} (a profile id or any identifier) belongs to. */
   static void show(
-      DuckDbSqlEngine sql, PrintWriter out, String tenant, String identifier, boolean explain) {
-    print(sql, out, tenant, resolve(sql, tenant, identifier), explain);
+      DuckDbSqlEngine sql,
+      PrintWriter out,
+      String tenant,
+      String identifier,
+      String phoneRegion,
+      boolean explain) {
+    print(sql, out, tenant, resolve(sql, tenant, identifier, phoneRegion), explain);
   }
 
   private static String q(String s) {
@@ -88,7 +96,8 @@ final class ProfileCommand implements Callable<Integer> {
     return (String) r.rows().get(0).get(0);
   }
 
-  private static String resolve(DuckDbSqlEngine sql, String tenant, String arg) {
+  private static String resolve(
+      DuckDbSqlEngine sql, String tenant, String arg, String phoneRegion) {
     if (arg.matches("p_[0-9a-f]{20}")) {
       QueryResult r =
           query(
@@ -108,7 +117,7 @@ final class ProfileCommand implements Callable<Integer> {
                   + " AND from_profile_id = "
                   + q(arg));
       if (!merged.rows().isEmpty()) {
-        return resolve(sql, tenant, (String) merged.rows().get(0).get(0));
+        return resolve(sql, tenant, (String) merged.rows().get(0).get(0), phoneRegion);
       }
       throw new Cdp.UserError("tenant '" + tenant + "' has no profile " + arg);
     }
@@ -121,6 +130,9 @@ final class ProfileCommand implements Callable<Integer> {
                 + q(arg)
                 + ", "
                 + q(arg.toLowerCase(Locale.ROOT))
+                + ", "
+                // a phone as people write it, e.g. (415) 555-0100, is stored in E.164
+                + q(EventNormalizer.normalizePhone(arg, phoneRegion).orElse(arg))
                 + ") ORDER BY 1");
     if (r.rows().isEmpty()) {
       throw new Cdp.UserError(

@@ -462,7 +462,8 @@ class CliTest {
                 "{\"type\":\"page\",\"anonymousId\":\"laptop-1\",\"messageId\":\"m-1\","
                     + "\"timestamp\":\"2026-11-01T10:00:00Z\"}",
                 "{\"type\":\"identify\",\"userId\":\"u-1\",\"anonymousId\":\"phone-1\","
-                    + "\"traits\":{\"email\":\" Ann@Example.com \",\"plan\":\"pro\"},"
+                    + "\"traits\":{\"email\":\" Ann@Example.com \",\"plan\":\"pro\","
+                    + "\"phone\":\"+1 415 555 0100\"},"
                     + "\"messageId\":\"m-2\",\"timestamp\":\"2026-11-01T10:01:00Z\"}",
                 "{\"type\":\"identify\",\"userId\":\"u-1\",\"anonymousId\":\"laptop-1\","
                     + "\"messageId\":\"m-3\",\"timestamp\":\"2026-11-01T10:02:00Z\"}",
@@ -484,6 +485,9 @@ class CliTest {
     Result byId = cdp("profile", profileId);
     assertThat(byId.code()).isZero();
     assertThat(byId.out()).contains("u-1").doesNotContain("How it came together");
+    Result byPhone = cdp("profile", "(415) 555-0100");
+    assertThat(byPhone.code()).as(byPhone.toString()).isZero();
+    assertThat(byPhone.out()).contains("u-1");
     Result other = cdp("profile", "u-2");
     assertThat(other.out()).contains("1 orders, lifetime revenue 12.50").doesNotContain("u-1");
 

@@ -128,10 +128,20 @@ public final class DuckDbSqlEngine implements SqlEngine {
         + view
         + " AS SELECT "
         + columns
-        + " FROM read_parquet("
+        + " FROM (SELECT * FROM read_parquet("
         + glob
         + ", hive_partitioning=true, hive_types={'tenant': VARCHAR, 'dt': DATE},"
-        + " union_by_name=true)";
+        + " union_by_name=true)"
+        + withAllColumns(emptyColumns)
+        + ")";
+  }
+
+  /**
+   * Tables only ever gain columns (docs/TABLES.md): files written before a column existed read it
+   * as NULL, by a union by name with an empty relation of every column.
+   */
+  private static String withAllColumns(String emptyColumns) {
+    return " UNION ALL BY NAME SELECT " + emptyColumns + " WHERE false";
   }
 
   /** Curated tables: each tenant's snapshot in force, found through its pointer. */
@@ -238,10 +248,12 @@ public final class DuckDbSqlEngine implements SqlEngine {
         + view
         + " AS SELECT "
         + columns
-        + " FROM read_parquet("
+        + " FROM (SELECT * FROM read_parquet("
         + files
         + ", hive_partitioning=true, hive_types={'tenant': VARCHAR, 'snapshot': VARCHAR},"
-        + " union_by_name=true)";
+        + " union_by_name=true)"
+        + withAllColumns(emptyColumns)
+        + ")";
   }
 
   private static String accountingView(Path root) {
