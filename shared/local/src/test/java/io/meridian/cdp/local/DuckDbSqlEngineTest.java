@@ -228,6 +228,30 @@ class DuckDbSqlEngineTest {
   }
 
   @Test
+  void filesWrittenBeforeAColumnExistedReadItAsNull() throws Exception {
+    // identity_graph gained `shared`; a snapshot written without it must still be readable.
+    Path lake = temp.resolve("lake");
+    String key = "curated/identity_graph/tenant=acme/snapshot=000001/part-0.parquet";
+    java.nio.file.Files.createDirectories(lake.resolve(key).getParent());
+    io.meridian.cdp.parquet.TableSchema before =
+        new io.meridian.cdp.parquet.TableSchema(
+            "identity_graph",
+            io.meridian.cdp.identity.CuratedTables.IDENTITY_GRAPH.columns().subList(0, 5));
+    try (var w = io.meridian.cdp.parquet.ParquetFiles.create(before, lake.resolve(key))) {
+      w.write(new Object[] {"user_id", "u-1", "p_1", RECEIVED_AT, RECEIVED_AT});
+    }
+    java.nio.file.Files.createDirectories(lake.resolve("_state/curated/tenant=acme"));
+    java.nio.file.Files.writeString(
+        lake.resolve("_state/curated/tenant=acme/identity.json"),
+        "{\"snapshot\":1,\"tables\":{\"identity_graph\":\"" + key + "\"}}");
+    try (DuckDbSqlEngine engine = new DuckDbSqlEngine(lake)) {
+      QueryResult r = engine.query("SELECT tenant, identifier, shared FROM curated.identity_graph");
+      assertThat(r.rows()).hasSize(1);
+      assertThat(r.rows().get(0)).containsExactly("acme", "u-1", null);
+    }
+  }
+
+  @Test
   void aFailingStatementRaisesSqlExceptionWithDuckDbsMessage() throws Exception {
     try (DuckDbSqlEngine engine = new DuckDbSqlEngine(temp.resolve("lake"))) {
       assertThatThrownBy(() -> engine.query("SELECT * FROM clean.no_such_table"))
