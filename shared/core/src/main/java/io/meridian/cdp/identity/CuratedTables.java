@@ -83,7 +83,9 @@ public final class CuratedTables {
               required("active_days", ColumnType.INT32),
               required("lifetime_revenue", ColumnType.DOUBLE),
               required("order_count", ColumnType.INT64),
-              optional("last_order_at", ColumnType.TIMESTAMP)));
+              optional("last_order_at", ColumnType.TIMESTAMP),
+              // optional: snapshots written before consent was recorded lack it
+              optional("consent", ColumnType.JSON)));
 
   /** Private: every profile of the graph with its creation time, to restore the graph. */
   static final TableSchema PROFILE_INDEX =

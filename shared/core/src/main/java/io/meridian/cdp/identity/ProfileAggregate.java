@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -34,6 +35,12 @@ final class ProfileAggregate {
   private final Map<String, Trait> latest = new TreeMap<>();
   private final Map<String, Trait> first = new TreeMap<>();
 
+  /**
+   * Consent per purpose (lower case), the latest (timestamp, message id) decision wins: from {@code
+   * context.consent.categoryPreferences} of any call (Segment's consent management fields).
+   */
+  private final Map<String, Trait> consent = new TreeMap<>();
+
   /** Adds one event of this profile. */
   void add(IdentityEvent e, IdentityRules rules) {
     long ts = ResolveIdentities.micros(e.timestamp());
@@ -45,6 +52,7 @@ final class ProfileAggregate {
     days.add(Math.floorDiv(ts, 86_400_000_000L));
     String name = "track".equals(e.type()) && e.event() != null ? e.event() : "$" + e.type();
     eventCounts.merge(name, 1L, Long::sum);
+    addConsent(e.context().path("consent").path("categoryPreferences"), ts, e.messageId());
     if ("group".equals(e.type())) {
       return; // group traits describe the company, not the person
     }
@@ -92,6 +100,23 @@ final class ProfileAggregate {
     }
   }
 
+  private void addConsent(JsonNode preferences, long ts, String messageId) {
+    if (!preferences.isObject()) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = preferences.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (f.getValue().isBoolean()) {
+        offerConsent(
+            f.getKey().strip().toLowerCase(Locale.ROOT), new Trait(f.getValue(), ts, messageId));
+      }
+    }
+  }
+
+  private void offerConsent(String purpose, Trait t) {
+    consent.merge(purpose, t, (a, b) -> before(a, b) ? b : a);
+  }
+
   private void offer(String name, Trait t, IdentityRules rules) {
     if (rules.firstWins(name)) {
       first.merge(name, t, (a, b) -> before(a, b) ? a : b);
@@ -118,6 +143,14 @@ final class ProfileAggregate {
     lastOrder = Math.max(lastOrder, other.lastOrder);
     other.latest.forEach((k, t) -> offer(k, t, rules));
     other.first.forEach((k, t) -> offer(k, t, rules));
+    other.consent.forEach(this::offerConsent);
+  }
+
+  /** Purpose → whether the person consents, for the purposes they decided on. */
+  ObjectNode consent() {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    consent.forEach((k, t) -> out.set(k, t.value));
+    return out;
   }
 
   /** The merged traits, without nulls. */
@@ -152,7 +185,8 @@ final class ProfileAggregate {
       days.size(),
       revenue.doubleValue(),
       orders,
-      lastOrder == Long.MIN_VALUE ? null : ResolveIdentities.instant(lastOrder)
+      lastOrder == Long.MIN_VALUE ? null : ResolveIdentities.instant(lastOrder),
+      consent().toString()
     };
   }
 
@@ -169,6 +203,7 @@ final class ProfileAggregate {
     days.forEach(d::add);
     o.set("latest", traitsJson(latest));
     o.set("firstWins", traitsJson(first));
+    o.set("consent", traitsJson(consent));
     return o;
   }
 
@@ -199,6 +234,9 @@ final class ProfileAggregate {
     o.get("days").forEach(d -> a.days.add(d.asLong()));
     readTraits(o.get("latest"), a.latest);
     readTraits(o.get("firstWins"), a.first);
+    if (o.has("consent")) { // state written before consent was recorded has none
+      readTraits(o.get("consent"), a.consent);
+    }
     return a;
   }
 

@@ -68,10 +68,59 @@ final class RowReader {
 
   static long forEach(TableSchema schema, Path file, Consumer<Object[]> rows) throws IOException {
     InputFile input = new LocalInputFile(file);
-    ZstdCodecFactory codecs = new ZstdCodecFactory(3);
     try (SeekableInputStream in = input.newStream()) {
       ParquetMetadata footer = readFooter(in, input.getLength(), file);
       MessageType fileSchema = footer.getFileMetaData().getSchema();
+      TableSchema present = presentColumns(schema, fileSchema);
+      if (present != schema) {
+        // A file written before an optional column existed: read what it has, the rest is null.
+        Consumer<Object[]> widen = widen(schema, present, rows);
+        return forEach(present, footer, fileSchema, in, file, widen);
+      }
+      return forEach(schema, footer, fileSchema, in, file, rows);
+    }
+  }
+
+  /** {@code schema} without the optional columns {@code fileSchema} lacks (itself if none). */
+  private static TableSchema presentColumns(TableSchema schema, MessageType fileSchema) {
+    List<Column> kept = new ArrayList<>();
+    for (Column c : schema.columns()) {
+      if (c.required() || fileSchema.containsField(c.name())) {
+        kept.add(c);
+      }
+    }
+    // a file with none of the columns is another table's: let the column check name the mismatch
+    return kept.size() == schema.columns().size() || kept.isEmpty()
+        ? schema
+        : new TableSchema(schema.name(), kept);
+  }
+
+  private static Consumer<Object[]> widen(
+      TableSchema schema, TableSchema present, Consumer<Object[]> rows) {
+    int[] positions = new int[present.columns().size()];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = schema.columns().indexOf(present.columns().get(i));
+    }
+    int width = schema.columns().size();
+    return narrow -> {
+      Object[] row = new Object[width];
+      for (int i = 0; i < positions.length; i++) {
+        row[positions[i]] = narrow[i];
+      }
+      rows.accept(row);
+    };
+  }
+
+  private static long forEach(
+      TableSchema schema,
+      ParquetMetadata footer,
+      MessageType fileSchema,
+      SeekableInputStream in,
+      Path file,
+      Consumer<Object[]> rows)
+      throws IOException {
+    ZstdCodecFactory codecs = new ZstdCodecFactory(3);
+    try {
       MessageType requested = schema.messageType();
       checkColumns(schema, requested, fileSchema, file);
       MessageColumnIO columnIo =

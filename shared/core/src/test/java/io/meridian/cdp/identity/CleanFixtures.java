@@ -29,7 +29,30 @@ public final class CleanFixtures {
       String anonymousId,
       String traits,
       String properties,
-      long second) {}
+      long second,
+      String context) {
+    /** A call whose context names only the library. */
+    public Call(
+        String id,
+        String type,
+        String event,
+        String userId,
+        String anonymousId,
+        String traits,
+        String properties,
+        long second) {
+      this(
+          id,
+          type,
+          event,
+          userId,
+          anonymousId,
+          traits,
+          properties,
+          second,
+          "{\"library\":{\"name\":\"test\"}}");
+    }
+  }
 
   /**
    * Stores {@code calls} as the clean-zone file {@code clean/events/tenant=T/dt=DAY/PART.parquet}.
@@ -58,7 +81,7 @@ public final class CleanFixtures {
               t,
               c.properties,
               c.traits,
-              "{\"library\":{\"name\":\"test\"}}",
+              c.context,
               null
             });
       }

@@ -351,6 +351,27 @@ class CuratedStepsTest {
     assertEquals("{\"signup_source\":\"ads\"}", p[3]);
   }
 
+  @Test
+  void consentPerPurposeIsTheLatestDecisionAcrossMergedProfiles() throws IOException {
+    String deniesAds =
+        "{\"consent\":{\"categoryPreferences\":{\"Advertising\":false,\"analytics\":true}}}";
+    String allowsAds = "{\"consent\":{\"categoryPreferences\":{\"advertising\":true}}}";
+    String notABoolean = "{\"consent\":{\"categoryPreferences\":{\"email\":\"yes\"}}}";
+    List<Object[]> rows =
+        profilesOf(
+            RULES,
+            List.of(
+                new Call("m1", "page", null, null, "a-1", null, null, 100, allowsAds),
+                new Call("m2", "track", "Viewed", "u-1", null, null, null, 300, deniesAds),
+                new Call("m3", "page", null, null, "a-1", null, null, 400, notABoolean),
+                new Call("m4", "identify", null, "u-1", "a-1", null, null, 500)));
+    assertEquals(1, rows.size(), "a-1 and u-1 merged by m4");
+    assertEquals(
+        "{\"advertising\":false,\"analytics\":true}",
+        rows.get(0)[13],
+        "purposes lower-cased; the later decision (m2 at 300) wins over m1's; non-booleans ignored");
+  }
+
   /** A store that fails when the identity pointer is written: a crash just before the switch. */
   private static final class CrashBeforeSwitch implements ObjectStore {
     final InMemoryObjectStore inner = new InMemoryObjectStore();

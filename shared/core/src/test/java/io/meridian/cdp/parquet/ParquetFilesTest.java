@@ -278,6 +278,34 @@ class ParquetFilesTest {
   }
 
   @Test
+  void readsAFileWrittenBeforeAnOptionalColumnExistedWithNulls() throws IOException {
+    Path file = dir.resolve("older.parquet");
+    try (RowWriter writer = ParquetFiles.create(ALL_TYPES, file)) {
+      writer.write(row(1));
+    }
+    TableSchema grown =
+        new TableSchema(
+            "all_types",
+            List.of(
+                Column.required("event_id", ColumnType.STRING),
+                Column.optional("added_later", ColumnType.JSON),
+                Column.optional("flag", ColumnType.BOOLEAN)));
+    assertThat(ParquetFiles.readAll(grown, file))
+        .singleElement()
+        .satisfies(r -> assertThat(r).containsExactly("event-1", null, false));
+
+    TableSchema requiredLater =
+        new TableSchema(
+            "all_types",
+            List.of(
+                Column.required("event_id", ColumnType.STRING),
+                Column.required("added_later", ColumnType.JSON)));
+    assertThatThrownBy(() -> ParquetFiles.readAll(requiredLater, file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no column 'added_later'");
+  }
+
+  @Test
   void schemaAndOptionsAreValidated() {
     assertThatThrownBy(
             () ->

@@ -1,7 +1,11 @@
 package io.meridian.cdp.local;
 
 import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.identity.CuratedTables;
 import io.meridian.cdp.lake.LakeLayout;
+import io.meridian.cdp.parquet.Column;
+import io.meridian.cdp.parquet.ColumnType;
+import io.meridian.cdp.parquet.TableSchema;
 import io.meridian.cdp.sql.QueryResult;
 import io.meridian.cdp.sql.SqlEngine;
 import io.meridian.cdp.sql.SqlException;
@@ -149,51 +153,15 @@ public final class DuckDbSqlEngine implements SqlEngine {
     List<String> views = new ArrayList<>();
     try {
       CuratedStore store = new CuratedStore(new LocalFileObjectStore(root), root.resolve("_tmp"));
-      views.add(
-          snapshotView(
-              root,
-              store.currentFiles("identity_graph"),
-              "curated.identity_graph",
-              "tenant, identifier_type, identifier, profile_id, first_seen, last_seen, shared",
-              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS identifier_type, NULL::VARCHAR AS"
-                  + " identifier, NULL::VARCHAR AS profile_id, NULL::TIMESTAMPTZ AS first_seen,"
-                  + " NULL::TIMESTAMPTZ AS last_seen, NULL::BOOLEAN AS shared"));
-      views.add(
-          snapshotView(
-              root,
-              store.currentFiles("profile_merges"),
-              "curated.profile_merges",
-              "tenant, from_profile_id, into_profile_id, rule, identifier_type, identifier,"
-                  + " message_id, merged_at",
-              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS from_profile_id, NULL::VARCHAR AS"
-                  + " into_profile_id, NULL::VARCHAR AS rule, NULL::VARCHAR AS identifier_type,"
-                  + " NULL::VARCHAR AS identifier, NULL::VARCHAR AS message_id, NULL::TIMESTAMPTZ"
-                  + " AS merged_at"));
-      views.add(
-          snapshotView(
-              root,
-              store.currentFiles("blocked_merges"),
-              "curated.blocked_merges",
-              "tenant, profile_id, other_profile_id, rule, identifier_type, identifier,"
-                  + " message_id, blocked_at",
-              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS profile_id, NULL::VARCHAR AS"
-                  + " other_profile_id, NULL::VARCHAR AS rule, NULL::VARCHAR AS identifier_type,"
-                  + " NULL::VARCHAR AS identifier, NULL::VARCHAR AS message_id, NULL::TIMESTAMPTZ"
-                  + " AS blocked_at"));
-      views.add(
-          snapshotView(
-              root,
-              store.currentFiles("profiles"),
-              "curated.profiles",
-              "tenant, profile_id, created_at, updated_at, traits, identifiers, first_seen,"
-                  + " last_seen, event_count, event_counts, active_days, lifetime_revenue,"
-                  + " order_count, last_order_at",
-              "NULL::VARCHAR AS tenant, NULL::VARCHAR AS profile_id, NULL::TIMESTAMPTZ AS"
-                  + " created_at, NULL::TIMESTAMPTZ AS updated_at, NULL::JSON AS traits, NULL::JSON"
-                  + " AS identifiers, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS"
-                  + " last_seen, NULL::BIGINT AS event_count, NULL::JSON AS event_counts,"
-                  + " NULL::INTEGER AS active_days, NULL::DOUBLE AS lifetime_revenue, NULL::BIGINT"
-                  + " AS order_count, NULL::TIMESTAMPTZ AS last_order_at"));
+      for (TableSchema table :
+          List.of(
+              CuratedTables.IDENTITY_GRAPH,
+              CuratedTables.PROFILE_MERGES,
+              CuratedTables.BLOCKED_MERGES,
+              CuratedTables.PROFILES)) {
+        views.add(
+            snapshotView(root, store.currentFiles(table.name()), "curated." + table.name(), table));
+      }
     } catch (java.io.IOException e) {
       throw new SQLException("could not read the curated zone's pointers: " + e.getMessage(), e);
     }
@@ -232,6 +200,30 @@ public final class DuckDbSqlEngine implements SqlEngine {
             + " ON g.tenant = e.tenant AND g.identifier_type = e.identifier_type AND g.identifier"
             + " = e.identifier");
     return views;
+  }
+
+  /** A view over one snapshot file per tenant, with the table's columns and the tenant. */
+  private static String snapshotView(Path root, List<String> keys, String view, TableSchema table) {
+    StringBuilder columns = new StringBuilder("tenant");
+    StringBuilder emptyColumns = new StringBuilder("NULL::VARCHAR AS tenant");
+    for (Column c : table.columns()) {
+      columns.append(", ").append(c.name());
+      emptyColumns.append(", NULL::").append(duckType(c.type())).append(" AS ").append(c.name());
+    }
+    return snapshotView(root, keys, view, columns.toString(), emptyColumns.toString());
+  }
+
+  /** The DuckDB type of a column type, as DuckDB reads it from our Parquet files. */
+  static String duckType(ColumnType type) {
+    return switch (type) {
+      case STRING -> "VARCHAR";
+      case JSON -> "JSON";
+      case TIMESTAMP -> "TIMESTAMPTZ";
+      case INT64 -> "BIGINT";
+      case INT32 -> "INTEGER";
+      case DOUBLE -> "DOUBLE";
+      case BOOLEAN -> "BOOLEAN";
+    };
   }
 
   private static String snapshotView(
