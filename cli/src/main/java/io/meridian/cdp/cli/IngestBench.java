@@ -82,6 +82,7 @@ final class IngestBench implements Callable<Integer> {
                         Integer.MAX_VALUE,
                         "US",
                         List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
+                        null,
                         null)));
     String auth =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));

@@ -56,7 +56,8 @@ final class TenantsCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       // Check the arguments before anything is created on disk.
-      TenantConfig tenant = new TenantConfig(id, name, rateLimit, phoneRegion, List.of(), null);
+      TenantConfig tenant =
+          new TenantConfig(id, name, rateLimit, phoneRegion, List.of(), null, null);
       try (LocalRuntime rt = LocalRuntime.open(options, out)) {
         CdpConfig config = rt.tenants().config();
         if (config.tenant(id).isPresent()) {

@@ -154,7 +154,7 @@ public final class CuratedStore {
   }
 
   /** Rows of a stored Parquet object. */
-  List<Object[]> read(TableSchema schema, String key) throws IOException {
+  public List<Object[]> read(TableSchema schema, String key) throws IOException {
     byte[] bytes = store.get(key).orElseThrow(() -> new java.nio.file.NoSuchFileException(key));
     Files.createDirectories(workDir);
     Path tmp = Files.createTempFile(workDir, "curated-read-", ".parquet");

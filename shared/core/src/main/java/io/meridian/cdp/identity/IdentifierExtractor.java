@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -80,6 +81,22 @@ public final class IdentifierExtractor {
       }
     }
     return out;
+  }
+
+  /**
+   * The stored form of one value of identifier type {@code type} (e.g. an email in any case, a
+   * phone as people write it), normalized exactly as when it is extracted from an event: what a
+   * lookup must search for. Empty when the type is not configured or the value would be refused.
+   */
+  public Optional<String> normalize(String type, String value) {
+    for (int t = 0; t < paths.length; t++) {
+      if (rules.identifiers().get(t).type().equals(type)) {
+        List<Identifier> one = new ArrayList<>(1);
+        accept(t, value, one);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0).value());
+      }
+    }
+    return Optional.empty();
   }
 
   /** Refused values so far, by {@code type/reason}. */

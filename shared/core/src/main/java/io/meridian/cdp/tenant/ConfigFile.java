@@ -92,6 +92,7 @@ public final class ConfigFile {
                     null,
                     "US",
                     List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
+                    null,
                     null));
     save(config, file);
     return new Loaded(config, key);

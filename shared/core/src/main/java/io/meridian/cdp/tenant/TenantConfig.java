@@ -25,7 +25,8 @@ public record TenantConfig(
     @JsonProperty("rateLimit") Integer rateLimit,
     @JsonProperty("defaultPhoneRegion") String defaultPhoneRegion,
     @JsonProperty("sources") List<SourceConfig> sources,
-    @JsonProperty("identity") IdentityRules identity) {
+    @JsonProperty("identity") IdentityRules identity,
+    @JsonProperty("readKeyHashes") List<String> readKeyHashes) {
 
   /** Default events-per-second budget of a tenant. */
   public static final int DEFAULT_RATE_LIMIT = 20_000;
@@ -46,6 +47,16 @@ public record TenantConfig(
               + "': defaultPhoneRegion must be a two-letter ISO 3166 code such as US or DE");
     }
     sources = sources == null ? List.of() : List.copyOf(sources);
+    readKeyHashes = readKeyHashes == null ? List.of() : List.copyOf(readKeyHashes);
+    for (String h : readKeyHashes) {
+      if (!WriteKeys.isHash(h)) {
+        throw new IllegalArgumentException(
+            "tenant '"
+                + id
+                + "' has a read key that is not stored as a sha256: hash; keys are never stored in"
+                + " clear");
+      }
+    }
     Set<String> seen = new HashSet<>();
     for (SourceConfig s : sources) {
       if (!seen.add(s.id())) {
@@ -57,7 +68,7 @@ public record TenantConfig(
 
   /** A new tenant with defaults and no sources. */
   public static TenantConfig named(String id, String name) {
-    return new TenantConfig(id, name, null, null, List.of(), null);
+    return new TenantConfig(id, name, null, null, List.of(), null, null);
   }
 
   /** The identity rules in force: the tenant's own, or the defaults. */
@@ -78,6 +89,13 @@ public record TenantConfig(
       }
     }
     next.add(source);
-    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity);
+    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity, readKeyHashes);
+  }
+
+  /** This tenant with one more accepted read key hash (profile API). */
+  public TenantConfig withReadKeyHash(String hash) {
+    List<String> next = new ArrayList<>(readKeyHashes);
+    next.add(hash);
+    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, sources, identity, next);
   }
 }

@@ -62,6 +62,7 @@ class IngestServiceTest {
                       null,
                       null,
                       List.of(new SourceConfig("web", List.of(WriteKeys.hash(ACME_KEY)))),
+                      null,
                       null),
                   new TenantConfig(
                       "globex",
@@ -69,6 +70,7 @@ class IngestServiceTest {
                       5,
                       null,
                       List.of(new SourceConfig("app", List.of(WriteKeys.hash(GLOBEX_KEY)))),
+                      null,
                       null))));
 
   private static final String TRACK =

@@ -24,6 +24,7 @@ public final class TestTenants {
                     null,
                     null,
                     List.of(new SourceConfig(source, List.of(WriteKeys.hash(writeKey)))),
+                    null,
                     null)));
   }
 }
