@@ -1,12 +1,15 @@
 package io.meridian.cdp.cli;
 
 import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
 import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.local.LocalFileObjectStore;
 import io.meridian.cdp.local.LocalPipeline;
 import io.meridian.cdp.local.Spool;
+import io.meridian.cdp.profile.CuratedProfiles;
+import io.meridian.cdp.profile.ProfileApi;
 import io.meridian.cdp.sql.SqlException;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ConfigFile;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +141,14 @@ final class LocalRuntime implements Closeable {
 
   LocalPipeline pipeline() throws IOException {
     return new LocalPipeline(spool(), lake, this::tenants, validator, data.resolve("work"), clock);
+  }
+
+  /** The profile API over the local lake; snapshots are re-checked at most once a second. */
+  ProfileApi profileApi() {
+    return new ProfileApi(
+        this::tenants,
+        new CuratedProfiles(
+            new CuratedStore(lake, data.resolve("work")), Duration.ofSeconds(1), clock));
   }
 
   DuckDbSqlEngine sql() throws SqlException {

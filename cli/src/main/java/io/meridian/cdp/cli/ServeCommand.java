@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description =
-        "Serve the Segment-compatible Tracking API (POST /v1/track, /v1/batch, ...) and"
-            + " run the pipeline in the background.")
+        "Serve the Segment-compatible Tracking API (POST /v1/track, /v1/batch, ...) and the"
+            + " profile API (GET /v1/profiles/...), and run the pipeline in the background.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -59,7 +59,9 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     LocalRuntime rt = LocalRuntime.open(options, out);
-    HttpIngestServer server = new HttpIngestServer(host, port, rt.ingest(), rt.clock(), threads);
+    HttpIngestServer server =
+        new HttpIngestServer(host, port, rt.ingest(), rt.clock(), threads)
+            .serveProfiles(rt.profileApi());
     LocalPipeline pipeline = rt.pipeline();
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -103,6 +105,9 @@ final class ServeCommand implements Callable<Integer> {
     out.println(
         "Listening on http://" + host + ":" + server.port() + "  (data: " + rt.data() + ")");
     out.println("Send events: POST /v1/track, /v1/identify, /v1/batch ... with your write key.");
+    out.println(
+        "Read profiles: GET /v1/profiles/{id} or /v1/profiles?identifier_type=email&identifier=..."
+            + " with a read key (cdp tenants read-key TENANT).");
     out.flush();
     stopped.await();
     return 0;

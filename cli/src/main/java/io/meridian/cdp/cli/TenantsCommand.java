@@ -1,8 +1,10 @@
 package io.meridian.cdp.cli;
 
 import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.ReadKeys;
 import io.meridian.cdp.tenant.SourceConfig;
 import io.meridian.cdp.tenant.TenantConfig;
+import io.meridian.cdp.tenant.WriteKeys;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,7 +19,11 @@ import picocli.CommandLine.Spec;
     name = "tenants",
     mixinStandardHelpOptions = true,
     description = "Manage tenants (the client companies this CDP serves).",
-    subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class})
+    subcommands = {
+      TenantsCommand.Add.class,
+      TenantsCommand.ListTenants.class,
+      TenantsCommand.ReadKey.class
+    })
 final class TenantsCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -66,6 +72,41 @@ final class TenantsCommand implements Runnable {
         rt.saveConfig(config.withTenant(tenant));
         out.println(
             "Added tenant '" + id + "'. Add a source: cdp sources add --tenant " + id + " web");
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "read-key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create a read key for the profile API of a tenant (printed once, stored as a hash)."
+              + " Earlier read keys stay valid until removed from cdp.yaml.")
+  static final class ReadKey implements Callable<Integer> {
+    @Mixin Options options;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant the key reads.")
+    String tenant;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalRuntime rt = LocalRuntime.open(options, out)) {
+        CdpConfig config = rt.tenants().config();
+        TenantConfig t =
+            config
+                .tenant(tenant)
+                .orElseThrow(() -> new Cdp.UserError("no tenant '" + tenant + "'"));
+        String key = ReadKeys.generate();
+        rt.saveConfig(config.withTenant(t.withReadKeyHash(WriteKeys.hash(key))));
+        out.println(
+            "Read key for tenant '" + tenant + "' (shown once, stored only as a hash): " + key);
+        out.println(
+            "Use it as the HTTP Basic user name: curl -u "
+                + key
+                + ": 'http://127.0.0.1:8088/v1/profiles?identifier_type=email&identifier=...'");
         return 0;
       }
     }

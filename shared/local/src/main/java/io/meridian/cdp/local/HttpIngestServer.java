@@ -6,6 +6,7 @@ import io.meridian.cdp.event.Limits;
 import io.meridian.cdp.ingest.IngestRequest;
 import io.meridian.cdp.ingest.IngestResponse;
 import io.meridian.cdp.ingest.IngestService;
+import io.meridian.cdp.profile.ProfileApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,6 +54,39 @@ public final class HttpIngestServer implements AutoCloseable {
     server.createContext("/v1/", this::handleIngest);
     server.createContext("/health", this::handleHealth);
     server.createContext("/", this::handleNotFound);
+  }
+
+  /**
+   * Also answers the profile API ({@code GET /v1/profiles…}) on this port. Call before {@link
+   * #start}.
+   */
+  public HttpIngestServer serveProfiles(ProfileApi profiles) {
+    server.createContext(
+        ProfileApi.PATH,
+        ex -> {
+          try (ex) {
+            drain(ex.getRequestBody());
+            ProfileApi.Response r;
+            try {
+              r =
+                  profiles.handle(
+                      ex.getRequestMethod(),
+                      ex.getRequestURI().getRawPath(),
+                      ex.getRequestURI().getRawQuery(),
+                      ex.getRequestHeaders().getFirst("Authorization"));
+            } catch (RuntimeException e) {
+              LOG.error("profile request failed: {}", e.toString());
+              r =
+                  new ProfileApi.Response(
+                      500,
+                      "{\"success\":false,\"code\":\"internal_error\",\"message\":\"the"
+                          + " profile could not be read; retry\"}",
+                      Map.of());
+            }
+            send(ex, r.status(), r.body(), r.headers());
+          }
+        });
+    return this;
   }
 
   public void start() {
