@@ -1,6 +1,7 @@
 package io.meridian.cdp.tenant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.meridian.cdp.activation.DestinationConfig;
 import io.meridian.cdp.identity.IdentityRules;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.Set;
  *     code
  * @param sources where this tenant's events come from
  * @param identity identity-resolution rules; null means the defaults (docs/IDENTITY.md)
+ * @param destinations where activation events go (docs/ACTIVATION.md); ids unique
  */
 public record TenantConfig(
     @JsonProperty("id") String id,
@@ -25,7 +27,8 @@ public record TenantConfig(
     @JsonProperty("rateLimit") Integer rateLimit,
     @JsonProperty("defaultPhoneRegion") String defaultPhoneRegion,
     @JsonProperty("sources") List<SourceConfig> sources,
-    @JsonProperty("identity") IdentityRules identity) {
+    @JsonProperty("identity") IdentityRules identity,
+    @JsonProperty("destinations") List<DestinationConfig> destinations) {
 
   /** Default events-per-second budget of a tenant. */
   public static final int DEFAULT_RATE_LIMIT = 20_000;
@@ -53,6 +56,31 @@ public record TenantConfig(
             "tenant '" + id + "' declares source '" + s.id() + "' twice");
       }
     }
+    destinations =
+        destinations == null || destinations.isEmpty() ? null : List.copyOf(destinations);
+    Set<String> destinationIds = new HashSet<>();
+    for (DestinationConfig d : destinations == null ? List.<DestinationConfig>of() : destinations) {
+      if (!destinationIds.add(d.id())) {
+        throw new IllegalArgumentException(
+            "tenant '" + id + "' declares destination '" + d.id() + "' twice");
+      }
+    }
+  }
+
+  /** A tenant without activation destinations. */
+  public TenantConfig(
+      String id,
+      String name,
+      Integer rateLimit,
+      String defaultPhoneRegion,
+      List<SourceConfig> sources,
+      IdentityRules identity) {
+    this(id, name, rateLimit, defaultPhoneRegion, sources, identity, null);
+  }
+
+  /** The tenant's activation destinations (empty when none are configured). */
+  public List<DestinationConfig> activationDestinations() {
+    return destinations == null ? List.of() : destinations;
   }
 
   /** A new tenant with defaults and no sources. */
@@ -78,6 +106,6 @@ public record TenantConfig(
       }
     }
     next.add(source);
-    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity);
+    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity, destinations);
   }
 }
