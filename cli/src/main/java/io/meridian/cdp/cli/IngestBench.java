@@ -83,6 +83,7 @@ final class IngestBench implements Callable<Integer> {
                         "US",
                         List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
                         null,
+                        null,
                         null)));
     String auth =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));

@@ -11,14 +11,37 @@ import java.util.TreeMap;
  * received == raw} and {@code raw == clean + quarantined + duplicates} hold for every line once the
  * run has converted everything it drained.
  */
-public record RunReport(List<Line> lines, List<Curation> curation) {
+public record RunReport(List<Line> lines, List<Curation> curation, List<Activation> activation) {
   public RunReport {
     lines = List.copyOf(lines);
     curation = List.copyOf(curation);
+    activation = List.copyOf(activation);
   }
 
   public RunReport(List<Line> lines) {
-    this(lines, List.of());
+    this(lines, List.of(), List.of());
+  }
+
+  /**
+   * What compute-segments and publish-changes did for one tenant: segments evaluated, their
+   * members, who entered and exited, and what became of the resulting events: delivered,
+   * dead-lettered, not sent for lack of consent, or matched by no destination.
+   */
+  public record Activation(
+      String tenant,
+      int segments,
+      long members,
+      long entered,
+      long exited,
+      long events,
+      long delivered,
+      long deadLettered,
+      long excludedByConsent,
+      long unmatched) {}
+
+  /** This report with the segment and activation figures of the run. */
+  public RunReport withActivation(List<Activation> figures) {
+    return new RunReport(lines, curation, figures);
   }
 
   /**
@@ -46,7 +69,7 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
 
   /** This report with the curation figures of the run. */
   public RunReport withCuration(List<Curation> figures) {
-    return new RunReport(lines, figures);
+    return new RunReport(lines, figures, activation);
   }
 
   /** Figures of one tenant and source. */
@@ -130,7 +153,7 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
               (reason, n) ->
                   out.append(String.format("%-16s   quarantined %-28s %10d%n", "", reason, n)));
     }
-    if (lines.isEmpty() && curation.isEmpty()) {
+    if (lines.isEmpty() && curation.isEmpty() && activation.isEmpty()) {
       out.append("(nothing to do)\n");
     }
     if (!curation.isEmpty()) {
@@ -164,6 +187,36 @@ public record RunReport(List<Line> lines, List<Curation> curation) {
             .forEach(
                 (reason, n) ->
                     out.append(String.format("%-16s   refused %-32s %10d%n", "", reason, n)));
+      }
+    }
+    if (!activation.isEmpty()) {
+      out.append(
+          String.format(
+              "%n%-16s %9s %10s %9s %9s %9s %10s %13s %9s %10s%n",
+              "segments tenant",
+              "segments",
+              "members",
+              "entered",
+              "exited",
+              "events",
+              "delivered",
+              "dead-letter",
+              "consent",
+              "unmatched"));
+      for (Activation a : activation) {
+        out.append(
+            String.format(
+                "%-16s %9d %10d %9d %9d %9d %10d %13d %9d %10d%n",
+                a.tenant(),
+                a.segments(),
+                a.members(),
+                a.entered(),
+                a.exited(),
+                a.events(),
+                a.delivered(),
+                a.deadLettered(),
+                a.excludedByConsent(),
+                a.unmatched()));
       }
     }
     return out.toString();

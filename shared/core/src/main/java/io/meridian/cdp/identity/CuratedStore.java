@@ -67,7 +67,7 @@ public final class CuratedStore {
       rules = rules == null ? "" : rules;
     }
 
-    static Pointer initial() {
+    public static Pointer initial() {
       return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of(), "");
     }
   }
@@ -84,7 +84,8 @@ public final class CuratedStore {
   }
 
   /** Switches the tenant to a new snapshot, then deletes the one before the previous. */
-  void switchTo(String tenant, String step, Pointer next, Pointer previous) throws IOException {
+  public void switchTo(String tenant, String step, Pointer next, Pointer previous)
+      throws IOException {
     store.put(pointerKey(tenant, step), JSON.writeValueAsBytes(next));
     if (previous.snapshot() > 1) {
       String old = "/snapshot=" + snapshotName(previous.snapshot() - 1) + "/";
@@ -97,19 +98,19 @@ public final class CuratedStore {
     }
   }
 
-  static String snapshotName(int snapshot) {
+  public static String snapshotName(int snapshot) {
     return String.format("%06d", snapshot);
   }
 
   /** Prefix of a curated (or private state) table's files for one tenant. */
-  static String tablePrefix(String table, String tenant) {
+  public static String tablePrefix(String table, String tenant) {
     String root =
         table.startsWith("_") ? POINTERS + table.substring(1) + "/" : CURATED + table + "/";
     return root + "tenant=" + Ids.require("tenant", tenant) + "/";
   }
 
   /** Key of a snapshot file of a table. */
-  static String snapshotKey(String table, String tenant, int snapshot) {
+  public static String snapshotKey(String table, String tenant, int snapshot) {
     return tablePrefix(table, tenant) + "snapshot=" + snapshotName(snapshot) + "/part-0.parquet";
   }
 
@@ -130,12 +131,39 @@ public final class CuratedStore {
    * profiles step: profiles.
    */
   public List<String> currentFiles(String table) throws IOException {
-    String step = table.equals("profiles") ? PROFILES : IDENTITY;
+    String step =
+        switch (table) {
+          case "profiles" -> PROFILES;
+          case "segment_membership" -> "segments";
+          default -> IDENTITY;
+        };
     List<String> out = new ArrayList<>();
     for (String key : store.list(POINTERS + "tenant=")) {
       if (key.endsWith("/" + step + ".json")) {
         String tenant = key.substring((POINTERS + "tenant=").length(), key.lastIndexOf('/'));
         pointer(tenant, step).map(p -> p.tables().get(table)).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The files of a history table ({@code segment_changes}) over all tenants: one per run up to the
+   * run in force — a file of a run that crashed before its pointer switch is not included.
+   */
+  public List<String> historyFiles(String table, String step) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String key : store.list(POINTERS + "tenant=")) {
+      if (key.endsWith("/" + step + ".json")) {
+        String tenant = key.substring((POINTERS + "tenant=").length(), key.lastIndexOf('/'));
+        int current = pointer(tenant, step).map(Pointer::snapshot).orElse(0);
+        String prefix = tablePrefix(table, tenant) + "snapshot=";
+        for (String file : store.list(prefix)) {
+          String n = file.substring(prefix.length(), file.indexOf('/', prefix.length()));
+          if (file.endsWith(".parquet") && Integer.parseInt(n) <= current) {
+            out.add(file);
+          }
+        }
       }
     }
     return out;
@@ -167,7 +195,7 @@ public final class CuratedStore {
   }
 
   /** Writes rows as a Parquet object. */
-  void write(TableSchema schema, String key, Iterable<Object[]> rows) throws IOException {
+  public void write(TableSchema schema, String key, Iterable<Object[]> rows) throws IOException {
     Files.createDirectories(workDir);
     Path tmp = Files.createTempFile(workDir, "curated-", ".parquet");
     try {

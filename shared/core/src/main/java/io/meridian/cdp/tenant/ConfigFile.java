@@ -93,6 +93,7 @@ public final class ConfigFile {
                     "US",
                     List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
                     null,
+                    null,
                     null));
     save(config, file);
     return new Loaded(config, key);

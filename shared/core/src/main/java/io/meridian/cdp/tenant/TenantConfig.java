@@ -1,6 +1,7 @@
 package io.meridian.cdp.tenant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.meridian.cdp.activation.DestinationConfig;
 import io.meridian.cdp.identity.IdentityRules;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.Set;
  *     code
  * @param sources where this tenant's events come from
  * @param identity identity-resolution rules; null means the defaults (docs/IDENTITY.md)
+ * @param destinations where activation events go (docs/ACTIVATION.md); ids unique
  */
 public record TenantConfig(
     @JsonProperty("id") String id,
@@ -26,7 +28,8 @@ public record TenantConfig(
     @JsonProperty("defaultPhoneRegion") String defaultPhoneRegion,
     @JsonProperty("sources") List<SourceConfig> sources,
     @JsonProperty("identity") IdentityRules identity,
-    @JsonProperty("readKeyHashes") List<String> readKeyHashes) {
+    @JsonProperty("readKeyHashes") List<String> readKeyHashes,
+    @JsonProperty("destinations") List<DestinationConfig> destinations) {
 
   /** Default events-per-second budget of a tenant. */
   public static final int DEFAULT_RATE_LIMIT = 20_000;
@@ -64,11 +67,36 @@ public record TenantConfig(
             "tenant '" + id + "' declares source '" + s.id() + "' twice");
       }
     }
+    destinations =
+        destinations == null || destinations.isEmpty() ? null : List.copyOf(destinations);
+    Set<String> destinationIds = new HashSet<>();
+    for (DestinationConfig d : destinations == null ? List.<DestinationConfig>of() : destinations) {
+      if (!destinationIds.add(d.id())) {
+        throw new IllegalArgumentException(
+            "tenant '" + id + "' declares destination '" + d.id() + "' twice");
+      }
+    }
+  }
+
+  /** A tenant without read keys and activation destinations. */
+  public TenantConfig(
+      String id,
+      String name,
+      Integer rateLimit,
+      String defaultPhoneRegion,
+      List<SourceConfig> sources,
+      IdentityRules identity) {
+    this(id, name, rateLimit, defaultPhoneRegion, sources, identity, null, null);
+  }
+
+  /** The tenant's activation destinations (empty when none are configured). */
+  public List<DestinationConfig> activationDestinations() {
+    return destinations == null ? List.of() : destinations;
   }
 
   /** A new tenant with defaults and no sources. */
   public static TenantConfig named(String id, String name) {
-    return new TenantConfig(id, name, null, null, List.of(), null, null);
+    return new TenantConfig(id, name, null, null, List.of(), null, null, null);
   }
 
   /** The identity rules in force: the tenant's own, or the defaults. */
@@ -89,13 +117,15 @@ public record TenantConfig(
       }
     }
     next.add(source);
-    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity, readKeyHashes);
+    return new TenantConfig(
+        id, name, rateLimit, defaultPhoneRegion, next, identity, readKeyHashes, destinations);
   }
 
   /** This tenant with one more accepted read key hash (profile API). */
   public TenantConfig withReadKeyHash(String hash) {
     List<String> next = new ArrayList<>(readKeyHashes);
     next.add(hash);
-    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, sources, identity, next);
+    return new TenantConfig(
+        id, name, rateLimit, defaultPhoneRegion, sources, identity, next, destinations);
   }
 }

@@ -63,6 +63,7 @@ class IngestServiceTest {
                       null,
                       List.of(new SourceConfig("web", List.of(WriteKeys.hash(ACME_KEY)))),
                       null,
+                      null,
                       null),
                   new TenantConfig(
                       "globex",
@@ -70,6 +71,7 @@ class IngestServiceTest {
                       5,
                       null,
                       List.of(new SourceConfig("app", List.of(WriteKeys.hash(GLOBEX_KEY)))),
+                      null,
                       null,
                       null))));
 

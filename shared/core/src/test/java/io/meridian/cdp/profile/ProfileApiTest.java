@@ -48,6 +48,7 @@ class ProfileApiTest {
                             "US",
                             List.of(new SourceConfig("web", List.of(WriteKeys.hash(ACME_WRITE)))),
                             null,
+                            null,
                             null)
                         .withReadKeyHash(WriteKeys.hash(ACME_READ)))
                 .withTenant(

@@ -25,6 +25,7 @@ public final class TestTenants {
                     null,
                     List.of(new SourceConfig(source, List.of(WriteKeys.hash(writeKey)))),
                     null,
+                    null,
                     null)));
   }
 }

@@ -6,6 +6,7 @@ import io.meridian.cdp.lake.LakeLayout;
 import io.meridian.cdp.parquet.Column;
 import io.meridian.cdp.parquet.ColumnType;
 import io.meridian.cdp.parquet.TableSchema;
+import io.meridian.cdp.segment.SegmentTables;
 import io.meridian.cdp.sql.QueryResult;
 import io.meridian.cdp.sql.SqlEngine;
 import io.meridian.cdp.sql.SqlException;
@@ -162,6 +163,18 @@ public final class DuckDbSqlEngine implements SqlEngine {
         views.add(
             snapshotView(root, store.currentFiles(table.name()), "curated." + table.name(), table));
       }
+      views.add(
+          snapshotView(
+              root,
+              store.currentFiles(SegmentTables.MEMBERSHIP.name()),
+              "curated.segment_membership",
+              SegmentTables.MEMBERSHIP));
+      views.add(
+          snapshotView(
+              root,
+              store.historyFiles(SegmentTables.CHANGES.name(), SegmentTables.STEP),
+              "curated.segment_changes",
+              SegmentTables.CHANGES));
     } catch (java.io.IOException e) {
       throw new SQLException("could not read the curated zone's pointers: " + e.getMessage(), e);
     }

@@ -48,6 +48,7 @@ class ProfileApiHttpTest {
                             null,
                             List.of(new SourceConfig("web", List.of(WriteKeys.hash(WRITE)))),
                             null,
+                            null,
                             null)
                         .withReadKeyHash(WriteKeys.hash(READ)))
                 .withTenant(
