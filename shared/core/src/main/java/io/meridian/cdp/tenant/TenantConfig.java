@@ -1,7 +1,11 @@
 package io.meridian.cdp.tenant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.identity.IdentityRules;
+import io.meridian.cdp.segment.SegmentDefinitions;
+import io.meridian.cdp.segment.Segments;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +22,8 @@ import java.util.Set;
  *     code
  * @param sources where this tenant's events come from
  * @param identity identity-resolution rules; null means the defaults (docs/IDENTITY.md)
+ * @param segments segment definitions as written (docs/SEGMENTS.md), validated on construction;
+ *     read them with {@link #segmentDefinitions()}
  */
 public record TenantConfig(
     @JsonProperty("id") String id,
@@ -25,7 +31,8 @@ public record TenantConfig(
     @JsonProperty("rateLimit") Integer rateLimit,
     @JsonProperty("defaultPhoneRegion") String defaultPhoneRegion,
     @JsonProperty("sources") List<SourceConfig> sources,
-    @JsonProperty("identity") IdentityRules identity) {
+    @JsonProperty("identity") IdentityRules identity,
+    @JsonProperty("segments") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JsonNode> segments) {
 
   /** Default events-per-second budget of a tenant. */
   public static final int DEFAULT_RATE_LIMIT = 20_000;
@@ -53,6 +60,31 @@ public record TenantConfig(
             "tenant '" + id + "' declares source '" + s.id() + "' twice");
       }
     }
+    segments = segments == null ? List.of() : List.copyOf(segments);
+    try {
+      SegmentDefinitions.parse(segments);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("tenant '" + id + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** A tenant without segment definitions. */
+  public TenantConfig(
+      String id,
+      String name,
+      Integer rateLimit,
+      String defaultPhoneRegion,
+      List<SourceConfig> sources,
+      IdentityRules identity) {
+    this(id, name, rateLimit, defaultPhoneRegion, sources, identity, List.of());
+  }
+
+  /**
+   * The validated segments declared in this tenant's entry (see also {@link
+   * SegmentDefinitions#load}).
+   */
+  public Segments segmentDefinitions() {
+    return SegmentDefinitions.parse(segments);
   }
 
   /** A new tenant with defaults and no sources. */
@@ -78,6 +110,6 @@ public record TenantConfig(
       }
     }
     next.add(source);
-    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity);
+    return new TenantConfig(id, name, rateLimit, defaultPhoneRegion, next, identity, segments);
   }
 }
