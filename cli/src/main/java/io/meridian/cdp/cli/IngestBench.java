@@ -84,6 +84,7 @@ final class IngestBench implements Callable<Integer> {
                         List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
                         null,
                         null,
+                        null,
                         null)));
     String auth =
         "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));

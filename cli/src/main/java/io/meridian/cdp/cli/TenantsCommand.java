@@ -63,7 +63,7 @@ final class TenantsCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       // Check the arguments before anything is created on disk.
       TenantConfig tenant =
-          new TenantConfig(id, name, rateLimit, phoneRegion, List.of(), null, null, null);
+          new TenantConfig(id, name, rateLimit, phoneRegion, List.of(), null, null, null, null);
       try (LocalRuntime rt = LocalRuntime.open(options, out)) {
         CdpConfig config = rt.tenants().config();
         if (config.tenant(id).isPresent()) {

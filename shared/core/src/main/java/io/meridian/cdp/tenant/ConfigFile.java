@@ -94,6 +94,7 @@ public final class ConfigFile {
                     List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
                     null,
                     null,
+                    null,
                     null));
     save(config, file);
     return new Loaded(config, key);

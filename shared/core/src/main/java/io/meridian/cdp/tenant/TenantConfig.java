@@ -1,8 +1,12 @@
 package io.meridian.cdp.tenant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.activation.DestinationConfig;
 import io.meridian.cdp.identity.IdentityRules;
+import io.meridian.cdp.segment.SegmentDefinitions;
+import io.meridian.cdp.segment.Segments;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +23,9 @@ import java.util.Set;
  *     code
  * @param sources where this tenant's events come from
  * @param identity identity-resolution rules; null means the defaults (docs/IDENTITY.md)
+ * @param readKeyHashes hashes of the read keys of the profile API (never the keys themselves)
+ * @param segments segment definitions as written (docs/SEGMENTS.md), validated on construction;
+ *     read them with {@link #segmentDefinitions()}
  * @param destinations where activation events go (docs/ACTIVATION.md); ids unique
  */
 public record TenantConfig(
@@ -28,7 +35,9 @@ public record TenantConfig(
     @JsonProperty("defaultPhoneRegion") String defaultPhoneRegion,
     @JsonProperty("sources") List<SourceConfig> sources,
     @JsonProperty("identity") IdentityRules identity,
-    @JsonProperty("readKeyHashes") List<String> readKeyHashes,
+    @JsonProperty("readKeyHashes") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        List<String> readKeyHashes,
+    @JsonProperty("segments") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JsonNode> segments,
     @JsonProperty("destinations") List<DestinationConfig> destinations) {
 
   /** Default events-per-second budget of a tenant. */
@@ -67,6 +76,12 @@ public record TenantConfig(
             "tenant '" + id + "' declares source '" + s.id() + "' twice");
       }
     }
+    segments = segments == null ? List.of() : List.copyOf(segments);
+    try {
+      SegmentDefinitions.parse(segments);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("tenant '" + id + "': " + e.getMessage(), e);
+    }
     destinations =
         destinations == null || destinations.isEmpty() ? null : List.copyOf(destinations);
     Set<String> destinationIds = new HashSet<>();
@@ -78,7 +93,7 @@ public record TenantConfig(
     }
   }
 
-  /** A tenant without read keys and activation destinations. */
+  /** A tenant without read keys, segments and activation destinations. */
   public TenantConfig(
       String id,
       String name,
@@ -86,7 +101,15 @@ public record TenantConfig(
       String defaultPhoneRegion,
       List<SourceConfig> sources,
       IdentityRules identity) {
-    this(id, name, rateLimit, defaultPhoneRegion, sources, identity, null, null);
+    this(id, name, rateLimit, defaultPhoneRegion, sources, identity, null, null, null);
+  }
+
+  /**
+   * The validated segments declared in this tenant's entry (see also {@link
+   * SegmentDefinitions#load}).
+   */
+  public Segments segmentDefinitions() {
+    return SegmentDefinitions.parse(segments);
   }
 
   /** The tenant's activation destinations (empty when none are configured). */
@@ -96,7 +119,7 @@ public record TenantConfig(
 
   /** A new tenant with defaults and no sources. */
   public static TenantConfig named(String id, String name) {
-    return new TenantConfig(id, name, null, null, List.of(), null, null, null);
+    return new TenantConfig(id, name, null, null, List.of(), null, null, null, null);
   }
 
   /** The identity rules in force: the tenant's own, or the defaults. */
@@ -118,7 +141,15 @@ public record TenantConfig(
     }
     next.add(source);
     return new TenantConfig(
-        id, name, rateLimit, defaultPhoneRegion, next, identity, readKeyHashes, destinations);
+        id,
+        name,
+        rateLimit,
+        defaultPhoneRegion,
+        next,
+        identity,
+        readKeyHashes,
+        segments,
+        destinations);
   }
 
   /** This tenant with one more accepted read key hash (profile API). */
@@ -126,6 +157,6 @@ public record TenantConfig(
     List<String> next = new ArrayList<>(readKeyHashes);
     next.add(hash);
     return new TenantConfig(
-        id, name, rateLimit, defaultPhoneRegion, sources, identity, next, destinations);
+        id, name, rateLimit, defaultPhoneRegion, sources, identity, next, segments, destinations);
   }
 }

@@ -64,6 +64,7 @@ class IngestServiceTest {
                       List.of(new SourceConfig("web", List.of(WriteKeys.hash(ACME_KEY)))),
                       null,
                       null,
+                      null,
                       null),
                   new TenantConfig(
                       "globex",
@@ -71,6 +72,7 @@ class IngestServiceTest {
                       5,
                       null,
                       List.of(new SourceConfig("app", List.of(WriteKeys.hash(GLOBEX_KEY)))),
+                      null,
                       null,
                       null,
                       null))));

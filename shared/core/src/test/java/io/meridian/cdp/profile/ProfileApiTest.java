@@ -49,6 +49,7 @@ class ProfileApiTest {
                             List.of(new SourceConfig("web", List.of(WriteKeys.hash(ACME_WRITE)))),
                             null,
                             null,
+                            null,
                             null)
                         .withReadKeyHash(WriteKeys.hash(ACME_READ)))
                 .withTenant(

@@ -26,6 +26,7 @@ public final class TestTenants {
                     List.of(new SourceConfig(source, List.of(WriteKeys.hash(writeKey)))),
                     null,
                     null,
+                    null,
                     null)));
   }
 }

@@ -10,14 +10,21 @@ import io.meridian.cdp.segment.SegmentTables;
 import io.meridian.cdp.sql.QueryResult;
 import io.meridian.cdp.sql.SqlEngine;
 import io.meridian.cdp.sql.SqlException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -283,33 +290,75 @@ public final class DuckDbSqlEngine implements SqlEngine {
   @Override
   public QueryResult query(String sql) throws SqlException {
     try (Statement s = connection.createStatement()) {
-      boolean hasRows = s.execute(sql);
-      if (!hasRows) {
-        return new QueryResult(
-            List.of("rows_affected"),
-            List.of("BIGINT"),
-            List.of(List.of((Object) (long) s.getUpdateCount())));
-      }
-      try (ResultSet rs = s.getResultSet()) {
-        ResultSetMetaData md = rs.getMetaData();
-        List<String> columns = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          columns.add(md.getColumnLabel(i));
-          types.add(md.getColumnTypeName(i));
-        }
-        List<List<Object>> rows = new ArrayList<>();
-        while (rs.next()) {
-          List<Object> row = new ArrayList<>(columns.size());
-          for (int i = 1; i <= columns.size(); i++) {
-            row.add(value(rs, i, types.get(i - 1)));
-          }
-          rows.add(row);
-        }
-        return new QueryResult(columns, types, rows);
-      }
+      return result(s, s.execute(sql));
     } catch (SQLException e) {
       throw new SqlException(firstLine(e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public QueryResult query(String sql, List<Object> parameters) throws SqlException {
+    try (PreparedStatement s = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        bind(s, i + 1, parameters.get(i));
+      }
+      return result(s, s.execute());
+    } catch (SQLException e) {
+      throw new SqlException(firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static void bind(PreparedStatement s, int index, Object value) throws SQLException {
+    if (value == null) {
+      s.setNull(index, Types.NULL);
+    } else if (value instanceof String v) {
+      s.setString(index, v);
+    } else if (value instanceof Long v) {
+      s.setLong(index, v);
+    } else if (value instanceof Integer v) {
+      s.setInt(index, v);
+    } else if (value instanceof Double v) {
+      s.setDouble(index, v);
+    } else if (value instanceof BigDecimal v) {
+      s.setBigDecimal(index, v);
+    } else if (value instanceof Boolean v) {
+      s.setBoolean(index, v);
+    } else if (value instanceof Instant v) {
+      s.setObject(index, v.atOffset(ZoneOffset.UTC));
+    } else if (value instanceof OffsetDateTime v) {
+      s.setObject(index, v);
+    } else if (value instanceof LocalDate v) {
+      s.setObject(index, v);
+    } else {
+      throw new IllegalArgumentException(
+          "parameter " + index + " has unsupported type " + value.getClass().getName());
+    }
+  }
+
+  private static QueryResult result(Statement s, boolean hasRows) throws SQLException {
+    if (!hasRows) {
+      return new QueryResult(
+          List.of("rows_affected"),
+          List.of("BIGINT"),
+          List.of(List.of((Object) (long) s.getUpdateCount())));
+    }
+    try (ResultSet rs = s.getResultSet()) {
+      ResultSetMetaData md = rs.getMetaData();
+      List<String> columns = new ArrayList<>();
+      List<String> types = new ArrayList<>();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        columns.add(md.getColumnLabel(i));
+        types.add(md.getColumnTypeName(i));
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>(columns.size());
+        for (int i = 1; i <= columns.size(); i++) {
+          row.add(value(rs, i, types.get(i - 1)));
+        }
+        rows.add(row);
+      }
+      return new QueryResult(columns, types, rows);
     }
   }
 

@@ -49,6 +49,7 @@ class ProfileApiHttpTest {
                             List.of(new SourceConfig("web", List.of(WriteKeys.hash(WRITE)))),
                             null,
                             null,
+                            null,
                             null)
                         .withReadKeyHash(WriteKeys.hash(READ)))
                 .withTenant(

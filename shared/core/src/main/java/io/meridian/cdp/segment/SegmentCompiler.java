@@ -1,0 +1,368 @@
+package io.meridian.cdp.segment;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compiles segments to SQL for one {@link SqlDialect}: one statement per segment selecting the
+ * distinct {@code profile_id} of one tenant's current members. Everything that comes from a
+ * definition or the caller (tenant, names and paths of traits and properties, event names, values,
+ * "now") is bound as a positional {@code ?} parameter; the SQL text holds only what this class
+ * writes. Membership of another segment is compiled by inlining that segment's condition
+ * (definitions are acyclic, see {@link Segments#of}). docs/SEGMENTS.md explains the shapes.
+ */
+public final class SegmentCompiler {
+  private final SqlDialect dialect;
+  private final String profiles;
+  private final String events;
+  private final String eventIdentifiers;
+  private final String identityGraph;
+
+  public SegmentCompiler(SqlDialect dialect) {
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+    String curated = dialect == SqlDialect.DUCKDB ? "curated." : "cdp_curated.";
+    String clean = dialect == SqlDialect.DUCKDB ? "clean." : "cdp_clean.";
+    this.profiles = curated + "profiles";
+    this.events = clean + "events";
+    this.eventIdentifiers = curated + "event_identifiers";
+    this.identityGraph = curated + "identity_graph";
+  }
+
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * The statement selecting the distinct {@code profile_id} of {@code tenant}'s profiles that are
+   * members of {@code segment} at {@code now}.
+   *
+   * @param all the tenant's segments, for {@code in_segment} references
+   * @param now the run's time: relative dates ({@code within_last: 30d}) count back from it
+   */
+  public SegmentQuery members(String tenant, Segment segment, Segments all, Instant now) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(now, "now");
+    Context ctx = new Context(tenant, all, now);
+    Sql sql =
+        new Sql().sql("SELECT DISTINCT p.profile_id\nFROM " + profiles + " p\nWHERE p.tenant = ");
+    sql.param(tenant).sql("\n  AND ");
+    condition(sql, segment.condition(), ctx, 1);
+    return sql.build();
+  }
+
+  /**
+   * The statement that evaluates each condition of {@code segment} for one profile; read its result
+   * with {@link Explainer#read}.
+   */
+  public Explainer explain(
+      String tenant, Segment segment, Segments all, Instant now, String profileId) {
+    Objects.requireNonNull(profileId, "profileId");
+    Context ctx = new Context(tenant, all, now);
+    List<Explainer.Node> leaves = new ArrayList<>();
+    Explainer.Node root = Explainer.tree(segment.condition(), all, leaves);
+    Sql sql = new Sql().sql("SELECT p.profile_id");
+    for (Explainer.Node leaf : leaves) {
+      sql.sql(",\n  ");
+      condition(sql, leaf.condition(), ctx, 1);
+      sql.sql(",\n  ");
+      value(sql, leaf.condition(), ctx);
+    }
+    sql.sql("\nFROM " + profiles + " p\nWHERE p.tenant = ")
+        .param(tenant)
+        .sql(" AND p.profile_id = ")
+        .param(profileId);
+    return new Explainer(tenant, profileId, segment, root, leaves, sql.build());
+  }
+
+  private record Context(String tenant, Segments all, Instant now) {}
+
+  // ---------------------------------------------------------------- conditions
+
+  /** Appends a boolean expression that is never NULL. */
+  private void condition(Sql sql, Condition c, Context ctx, int depth) {
+    if (c instanceof Condition.All all) {
+      combine(sql, all.conditions(), " AND ", ctx, depth);
+    } else if (c instanceof Condition.Any any) {
+      combine(sql, any.conditions(), " OR ", ctx, depth);
+    } else if (c instanceof Condition.Not not) {
+      sql.sql("NOT (");
+      condition(sql, not.condition(), ctx, depth + 1);
+      sql.sql(")");
+    } else if (c instanceof Condition.InSegment in) {
+      sql.sql("(");
+      condition(sql, ctx.all().require(in.segmentId()).condition(), ctx, depth + 1);
+      sql.sql(")");
+    } else if (c instanceof Condition.Compare compare) {
+      sql.sql("COALESCE(");
+      compare(sql, compare, ctx, "p");
+      sql.sql(", FALSE)");
+    } else if (c instanceof Condition.Performed performed) {
+      performed(sql, performed, ctx, depth);
+    } else {
+      throw new IllegalStateException("unknown condition " + c);
+    }
+  }
+
+  private void combine(Sql sql, List<Condition> items, String op, Context ctx, int depth) {
+    if (items.size() == 1) {
+      condition(sql, items.get(0), ctx, depth);
+      return;
+    }
+    String indent = "\n" + "  ".repeat(depth + 1);
+    sql.sql("(");
+    for (int i = 0; i < items.size(); i++) {
+      sql.sql(i == 0 ? indent : indent + op.strip() + " ");
+      condition(sql, items.get(i), ctx, depth + 1);
+    }
+    sql.sql(")");
+  }
+
+  /** Appends a boolean expression for a comparison (NULL when the field is missing). */
+  private void compare(Sql sql, Condition.Compare c, Context ctx, String alias) {
+    Operator op = c.operator();
+    if (op == Operator.EXISTS) {
+      sql.sql("(");
+      present(sql, c.field(), alias);
+      sql.sql(Boolean.TRUE.equals(c.values().get(0)) ? ")" : ") = FALSE");
+      return;
+    }
+    Sql field = new Sql();
+    typed(field, c.field(), c.type(), alias);
+    boolean lower = c.ignoreCase();
+    switch (op) {
+      case EQ, NE, GT, GTE, LT, LTE -> {
+        fold(sql, field, lower).sql(" " + symbol(op) + " ");
+        foldParam(sql, c.values().get(0), lower);
+      }
+      case IN, NOT_IN -> {
+        fold(sql, field, lower).sql(op == Operator.IN ? " IN (" : " NOT IN (");
+        for (int i = 0; i < c.values().size(); i++) {
+          sql.sql(i == 0 ? "" : ", ");
+          foldParam(sql, c.values().get(i), lower);
+        }
+        sql.sql(")");
+      }
+      case CONTAINS -> {
+        sql.sql("strpos(");
+        fold(sql, field, lower).sql(", ");
+        foldParam(sql, c.values().get(0), lower);
+        sql.sql(") > 0");
+      }
+      case STARTS_WITH -> {
+        sql.sql("starts_with(");
+        fold(sql, field, lower).sql(", ");
+        foldParam(sql, c.values().get(0), lower);
+        sql.sql(")");
+      }
+      case ENDS_WITH -> {
+        if (dialect == SqlDialect.DUCKDB) {
+          sql.sql("ends_with(");
+          fold(sql, field, lower).sql(", ");
+          foldParam(sql, c.values().get(0), lower);
+          sql.sql(")");
+        } else {
+          // Trino has no ends_with: compare the tail of the same length
+          sql.sql("substr(");
+          fold(sql, field, lower).sql(", -length(");
+          foldParam(sql, c.values().get(0), lower);
+          sql.sql(")) = ");
+          foldParam(sql, c.values().get(0), lower);
+          sql.sql(" AND length(");
+          foldParam(sql, c.values().get(0), lower);
+          sql.sql(") > 0");
+        }
+      }
+      case WITHIN_LAST -> {
+        Duration d = (Duration) c.values().get(0);
+        sql.sql("(").append(field).sql(" >= ").param(ctx.now().minus(d));
+        sql.sql(" AND ").append(field).sql(" <= ").param(ctx.now()).sql(")");
+      }
+      case BEFORE, AFTER -> {
+        Object v = c.values().get(0);
+        Instant at = v instanceof Duration d ? ctx.now().minus(d) : (Instant) v;
+        sql.append(field).sql(op == Operator.BEFORE ? " < " : " > ").param(at);
+      }
+      default -> throw new IllegalStateException("operator " + op);
+    }
+  }
+
+  private static String symbol(Operator op) {
+    return switch (op) {
+      case EQ -> "=";
+      case NE -> "<>";
+      case GT -> ">";
+      case GTE -> ">=";
+      case LT -> "<";
+      default -> "<=";
+    };
+  }
+
+  private static Sql fold(Sql sql, Sql field, boolean lower) {
+    return lower ? sql.sql("lower(").append(field).sql(")") : sql.append(field);
+  }
+
+  private static void foldParam(Sql sql, Object value, boolean lower) {
+    if (lower) {
+      sql.sql("lower(").param(value).sql(")");
+    } else {
+      sql.param(value);
+    }
+  }
+
+  /** Appends a boolean: the field has a non-null value. */
+  private void present(Sql sql, Condition.Field field, String alias) {
+    if (field instanceof Condition.Field.Computed c) {
+      sql.sql(alias + "." + c.trait().column() + " IS NOT NULL");
+    } else if (dialect == SqlDialect.DUCKDB) {
+      sql.sql("json_extract_string(" + jsonColumn(field, alias) + ", ")
+          .param(pointer(path(field)))
+          .sql(") IS NOT NULL");
+    } else {
+      sql.sql("COALESCE(json_format(");
+      trinoJson(sql, field, alias);
+      sql.sql(") <> 'null', FALSE)");
+    }
+  }
+
+  /** Appends the field's value as {@code type} (NULL when missing or not convertible). */
+  private void typed(Sql sql, Condition.Field field, ValueType type, String alias) {
+    if (field instanceof Condition.Field.Computed c) {
+      sql.sql(alias + "." + c.trait().column());
+      return;
+    }
+    Sql text = new Sql();
+    scalar(text, field, alias);
+    switch (type) {
+      case STRING -> sql.append(text);
+      case NUMBER -> sql.sql("TRY_CAST(").append(text).sql(" AS DOUBLE)");
+      case BOOLEAN -> sql.sql("TRY_CAST(").append(text).sql(" AS BOOLEAN)");
+      case TIMESTAMP -> {
+        if (dialect == SqlDialect.DUCKDB) {
+          sql.sql("TRY_CAST(").append(text).sql(" AS TIMESTAMPTZ)");
+        } else {
+          sql.sql("TRY(from_iso8601_timestamp(").append(text).sql("))");
+        }
+      }
+    }
+  }
+
+  /** Appends a JSON field's value as text (a string unquoted, other JSON as its text). */
+  private void scalar(Sql sql, Condition.Field field, String alias) {
+    if (dialect == SqlDialect.DUCKDB) {
+      sql.sql("json_extract_string(" + jsonColumn(field, alias) + ", ")
+          .param(pointer(path(field)))
+          .sql(")");
+    } else {
+      sql.sql("json_extract_scalar(");
+      trinoJson(sql, field, alias);
+      sql.sql(", '$')");
+    }
+  }
+
+  /**
+   * Trino: the JSON value at a path, one map lookup per key, so that keys are bound parameters and
+   * never parsed as a JSON path.
+   */
+  private void trinoJson(Sql sql, Condition.Field field, String alias) {
+    List<String> path = path(field);
+    Sql inner = new Sql().sql("json_parse(" + jsonColumn(field, alias) + ")");
+    for (String key : path) {
+      inner =
+          new Sql()
+              .sql("element_at(TRY_CAST(")
+              .append(inner)
+              .sql(" AS MAP(VARCHAR, JSON)), ")
+              .param(key)
+              .sql(")");
+    }
+    sql.append(inner);
+  }
+
+  private static String jsonColumn(Condition.Field field, String alias) {
+    return field instanceof Condition.Field.Property ? "e.properties" : alias + ".traits";
+  }
+
+  private static List<String> path(Condition.Field field) {
+    if (field instanceof Condition.Field.Trait t) {
+      return t.path();
+    }
+    if (field instanceof Condition.Field.Property p) {
+      return p.path();
+    }
+    throw new IllegalStateException("no JSON path for " + field);
+  }
+
+  /** An RFC 6901 JSON pointer to the keys ({@code ~} as {@code ~0}, {@code /} as {@code ~1}). */
+  static String pointer(List<String> keys) {
+    StringBuilder out = new StringBuilder();
+    for (String k : keys) {
+      out.append('/').append(k.replace("~", "~0").replace("/", "~1"));
+    }
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------- behaviour
+
+  private void performed(Sql sql, Condition.Performed c, Context ctx, int depth) {
+    String indent = "\n" + "  ".repeat(depth + 1);
+    sql.sql("p.profile_id IN (SELECT g.profile_id");
+    eventsOfProfiles(sql, c, ctx, indent);
+    sql.sql(indent + "GROUP BY g.profile_id HAVING count(*) >= ").param(c.atLeast()).sql(")");
+  }
+
+  /** FROM ... WHERE ... of the events a behaviour condition counts, joined to their profiles. */
+  private void eventsOfProfiles(Sql sql, Condition.Performed c, Context ctx, String indent) {
+    sql.sql(indent + "FROM " + events + " e");
+    sql.sql(
+        indent
+            + "JOIN "
+            + eventIdentifiers
+            + " i ON i.tenant = e.tenant AND i.message_id = e.message_id");
+    sql.sql(
+        indent
+            + "JOIN "
+            + identityGraph
+            + " g ON g.tenant = i.tenant AND g.identifier_type = i.identifier_type AND"
+            + " g.identifier = i.identifier");
+    sql.sql(indent + "WHERE e.tenant = ").param(ctx.tenant());
+    sql.sql(" AND i.tenant = ").param(ctx.tenant());
+    sql.sql(" AND g.tenant = ").param(ctx.tenant());
+    sql.sql(indent + "AND e.type = 'track' AND e.event = ").param(c.event());
+    if (c.withinLast() != null) {
+      sql.sql(indent + "AND e.timestamp >= ").param(ctx.now().minus(c.withinLast()));
+      sql.sql(" AND e.timestamp <= ").param(ctx.now());
+    }
+    for (Condition.Compare f : c.where()) {
+      sql.sql(indent + "AND COALESCE(");
+      compare(sql, f, ctx, "e");
+      sql.sql(", FALSE)");
+    }
+  }
+
+  // ---------------------------------------------------------------- explain values
+
+  /** Appends the profile's actual value for a leaf, as text. */
+  private void value(Sql sql, Condition c, Context ctx) {
+    if (c instanceof Condition.Compare compare) {
+      Condition.Field f = compare.field();
+      if (f instanceof Condition.Field.Computed computed) {
+        sql.sql("CAST(p." + computed.trait().column() + " AS VARCHAR)");
+      } else if (dialect == SqlDialect.DUCKDB) {
+        scalar(sql, f, "p");
+      } else {
+        sql.sql("json_format(");
+        trinoJson(sql, f, "p");
+        sql.sql(")");
+      }
+    } else if (c instanceof Condition.Performed performed) {
+      sql.sql("CAST((SELECT count(*)");
+      eventsOfProfiles(sql, performed, ctx, " ");
+      sql.sql(" AND g.profile_id = p.profile_id) AS VARCHAR)");
+    } else {
+      sql.sql("CAST(NULL AS VARCHAR)");
+    }
+  }
+}
