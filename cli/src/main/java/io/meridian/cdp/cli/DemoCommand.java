@@ -1,11 +1,17 @@
 package io.meridian.cdp.cli;
 
 import io.meridian.cdp.accounting.RunReport;
+import io.meridian.cdp.activation.DestinationConfig;
+import io.meridian.cdp.event.Json;
 import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
 import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.local.HttpIngestServer;
+import io.meridian.cdp.local.LocalPipeline;
+import io.meridian.cdp.local.activation.LocalSecretStore;
+import io.meridian.cdp.profile.ProfileApi;
 import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.ReadKeys;
 import io.meridian.cdp.tenant.SourceConfig;
 import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
@@ -63,7 +69,12 @@ final class DemoCommand implements Callable<Integer> {
       // The generator authenticates like any client, with a write key that exists only for this
       // run: it is added in memory to the demo tenant and never written to cdp.yaml.
       String key = WriteKeys.generate();
-      Tenants tenants = withDemoKey(rt.tenants().config(), key);
+      String readKey = ReadKeys.generate();
+      String secret = WriteKeys.generate().substring(3);
+      LocalSecretStore.forDataDir(rt.data()).put(WEBHOOK_SECRET, secret);
+      DemoSegments.ensure(rt.data());
+      DemoReceiver receiver = new DemoReceiver(secret, rt.clock());
+      Tenants tenants = withDemoKeys(rt.tenants().config(), key, readKey, receiver.url());
       IngestService ingest =
           new IngestService(() -> tenants, rt.spool(), new RateLimiter(), rt.validator());
       List<TrafficGenerator.Request> requests =
@@ -77,10 +88,11 @@ final class DemoCommand implements Callable<Integer> {
       out.flush();
       long t0 = System.nanoTime();
       int[] statuses = new int[600];
-      try (HttpIngestServer server = new HttpIngestServer("127.0.0.1", 0, ingest, rt.clock(), 16)) {
-        server.start();
-        send(server.port(), key, requests, statuses);
-      }
+      HttpIngestServer server =
+          new HttpIngestServer("127.0.0.1", 0, ingest, rt.clock(), 16)
+              .serveProfiles(new ProfileApi(() -> tenants, rt.profiles()));
+      server.start();
+      send(server.port(), key, requests, statuses);
       double secs = (System.nanoTime() - t0) / 1e9;
       out.printf("   %d answered 200 in %.1f s%n", statuses[200], secs);
       for (int s = 201; s < statuses.length; s++) {
@@ -89,9 +101,11 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       out.println(
-          "2. Running the pipeline (spool -> raw zone -> clean zone -> identities -> profiles)...");
+          "2. Running the pipeline (spool -> raw zone -> clean zone -> identities -> profiles ->"
+              + " segments -> activation)...");
       out.flush();
-      RunReport report = rt.pipeline().runOnce();
+      LocalPipeline pipeline = rt.pipeline(() -> tenants);
+      RunReport report = pipeline.runOnce();
       out.print(report.toTable());
       out.println("3. Querying with DuckDB (try it yourself: ./cdp sql \"...\"):");
       String sql =
@@ -130,17 +144,59 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       out.flush();
-      return report.balanced() && statuses[200] == requests.size() ? 0 : 1;
+      boolean activated;
+      try (server;
+          receiver) {
+        activated = ActivationDemo.run(out, rt, pipeline, receiver, server.port(), key, readKey);
+      }
+      return report.balanced() && statuses[200] == requests.size() && activated ? 0 : 1;
     }
   }
 
-  private static Tenants withDemoKey(CdpConfig config, String key) {
+  /** Secret name of the demo webhook's signing secret, in {@code <data>/secrets/}. */
+  static final String WEBHOOK_SECRET = "demo-webhook";
+
+  /**
+   * The config with, for this run only (never written to cdp.yaml): the generator's write key, a
+   * read key for the profile API, and a webhook destination at the demo receiver.
+   */
+  private static Tenants withDemoKeys(
+      CdpConfig config, String key, String readKey, String receiverUrl) {
     TenantConfig demo = config.tenant(TENANT).orElse(TenantConfig.named(TENANT, "Demo Company"));
     SourceConfig source =
         demo.source(SOURCE)
             .orElse(new SourceConfig(SOURCE, List.of()))
             .withKeyHash(WriteKeys.hash(key));
-    return new Tenants(config.withTenant(demo.withSource(source)));
+    TenantConfig t = demo.withSource(source).withReadKeyHash(WriteKeys.hash(readKey));
+    List<DestinationConfig> destinations = new ArrayList<>(t.activationDestinations());
+    destinations.add(
+        new DestinationConfig(
+            "demo-webhook",
+            "webhook",
+            Json.MAPPER
+                .createObjectNode()
+                .set(
+                    "detail-type", Json.MAPPER.createArrayNode().add("Segment Membership Changed")),
+            null,
+            null,
+            receiverUrl,
+            "file:" + WEBHOOK_SECRET,
+            null,
+            null,
+            null,
+            null));
+    return new Tenants(
+        config.withTenant(
+            new TenantConfig(
+                t.id(),
+                t.name(),
+                t.rateLimit(),
+                t.defaultPhoneRegion(),
+                t.sources(),
+                t.identity(),
+                t.readKeyHashes(),
+                t.segments(),
+                destinations)));
   }
 
   private static void send(

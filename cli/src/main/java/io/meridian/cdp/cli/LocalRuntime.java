@@ -1,5 +1,6 @@
 package io.meridian.cdp.cli;
 
+import io.meridian.cdp.activation.EventPublisher;
 import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.ingest.IngestService;
@@ -8,21 +9,28 @@ import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.local.LocalFileObjectStore;
 import io.meridian.cdp.local.LocalPipeline;
 import io.meridian.cdp.local.Spool;
+import io.meridian.cdp.local.activation.LocalEventBus;
+import io.meridian.cdp.local.activation.LocalSecretStore;
 import io.meridian.cdp.profile.CuratedProfiles;
 import io.meridian.cdp.profile.ProfileApi;
+import io.meridian.cdp.segment.SegmentDefinitions;
+import io.meridian.cdp.segment.Segments;
 import io.meridian.cdp.sql.SqlException;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ConfigFile;
+import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,15 +148,46 @@ final class LocalRuntime implements Closeable {
   }
 
   LocalPipeline pipeline() throws IOException {
-    return new LocalPipeline(spool(), lake, this::tenants, validator, data.resolve("work"), clock);
+    return pipeline(this::tenants);
   }
 
-  /** The profile API over the local lake; snapshots are re-checked at most once a second. */
+  /** The pipeline with another source of tenants (the demo adds keys and a destination). */
+  LocalPipeline pipeline(Supplier<Tenants> tenants) throws IOException {
+    return new LocalPipeline(spool(), lake, tenants, validator, data.resolve("work"), clock)
+        .withActivation(this::segments, this::eventBus);
+  }
+
+  /**
+   * A tenant's segments: those in cdp.yaml and those in {@code <data>/segments/<tenant>/}.
+   *
+   * @throws IllegalArgumentException naming the segment and path when a definition is invalid
+   */
+  Segments segments(TenantConfig tenant) {
+    try {
+      return SegmentDefinitions.load(tenant, SegmentDefinitions.folder(data, tenant.id()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the segments of " + tenant.id() + " failed", e);
+    }
+  }
+
+  /**
+   * The local activation bus for {@code config}: destinations' files under {@code
+   * <data>/activation/}.
+   */
+  EventPublisher eventBus(CdpConfig config) {
+    return new LocalEventBus(
+        config, data, LocalSecretStore.forDataDir(data), LocalEventBus.DEFAULT_DEADLINE);
+  }
+
+  /** The profile API over the local lake. */
   ProfileApi profileApi() {
-    return new ProfileApi(
-        this::tenants,
-        new CuratedProfiles(
-            new CuratedStore(lake, data.resolve("work")), Duration.ofSeconds(1), clock));
+    return new ProfileApi(this::tenants, profiles());
+  }
+
+  /** The lake's curated profiles; snapshots are re-checked at most once a second. */
+  CuratedProfiles profiles() {
+    return new CuratedProfiles(
+        new CuratedStore(lake, data.resolve("work")), Duration.ofSeconds(1), clock);
   }
 
   DuckDbSqlEngine sql() throws SqlException {

@@ -418,6 +418,25 @@ class CliTest {
         .isNotEmpty()
         .allSatisfy(l -> assertThat(l).endsWith(" ok"));
     assertThat(r.out()).doesNotContain("MISMATCH");
+
+    // segments → signed webhooks at the demo's receiver → the profile API
+    assertThat(r.out())
+        .contains("segments tenant")
+        .contains("received 3 events (3 entered, 0 exited); valid signatures: 3 of 3")
+        .contains("received 1 events (0 entered, 1 exited); valid signatures: 1 of 1")
+        .contains("HTTP 200")
+        .contains("\"segment_id\" : \"gold-tier\"");
+    assertThat(
+            count(
+                "SELECT count(*) FROM curated.segment_changes WHERE segment_id = 'gold-tier' AND"
+                    + " change = 'exited'"))
+        .isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM curated.segment_membership m LEFT JOIN curated.profiles p"
+                    + " USING (tenant, profile_id) WHERE p.profile_id IS NULL"))
+        .as("every member is a current profile")
+        .isZero();
   }
 
   @Test

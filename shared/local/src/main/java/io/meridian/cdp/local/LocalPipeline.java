@@ -2,6 +2,8 @@ package io.meridian.cdp.local;
 
 import io.meridian.cdp.accounting.RunReport;
 import io.meridian.cdp.accounting.StageCounts;
+import io.meridian.cdp.activation.EventPublisher;
+import io.meridian.cdp.activation.PublishChanges;
 import io.meridian.cdp.clean.ObjectStoreDedupIndex;
 import io.meridian.cdp.clean.RawToClean;
 import io.meridian.cdp.event.SegmentCallValidator;
@@ -10,6 +12,12 @@ import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.IdentityRules;
 import io.meridian.cdp.identity.ResolveIdentities;
 import io.meridian.cdp.raw.RawZoneWriter;
+import io.meridian.cdp.segment.ComputeSegments;
+import io.meridian.cdp.segment.SegmentTables;
+import io.meridian.cdp.segment.Segments;
+import io.meridian.cdp.segment.SqlDialect;
+import io.meridian.cdp.sql.SqlException;
+import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
 import java.io.IOException;
@@ -17,7 +25,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the pipeline stages of local mode once, in the order AWS runs them: spool → raw zone
@@ -26,11 +37,17 @@ import java.util.function.Supplier;
  * any point and run again: every stage is idempotent.
  */
 public final class LocalPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
+
   private final Spool spool;
   private final RawZoneWriter rawWriter;
   private final RawToClean rawToClean;
   private final Supplier<Tenants> tenants;
   private final CuratedStore curated;
+  private final Path lakeRoot;
+  private final Clock clock;
+  private Function<TenantConfig, Segments> segments;
+  private Function<CdpConfig, EventPublisher> publishers;
 
   public LocalPipeline(
       Spool spool,
@@ -43,6 +60,8 @@ public final class LocalPipeline {
     this.rawWriter = new RawZoneWriter(lake, clock);
     this.tenants = tenants;
     this.curated = new CuratedStore(lake, workDir);
+    this.lakeRoot = lake.root();
+    this.clock = clock;
     this.rawToClean =
         new RawToClean(
             lake,
@@ -52,6 +71,18 @@ public final class LocalPipeline {
             validator,
             workDir,
             clock);
+  }
+
+  /**
+   * Also runs compute-segments and publish-changes after the curate steps: {@code segments} gives a
+   * tenant's segment definitions (throwing for invalid ones), {@code publishers} the event
+   * publisher for the config in force.
+   */
+  public LocalPipeline withActivation(
+      Function<TenantConfig, Segments> segments, Function<CdpConfig, EventPublisher> publishers) {
+    this.segments = segments;
+    this.publishers = publishers;
+    return this;
   }
 
   /** Progress callback for long runs. */
@@ -73,7 +104,58 @@ public final class LocalPipeline {
       cleanStage.add(rawToClean.convert(key));
       progress.converted(key, ++done, pending.size());
     }
-    return RunReport.of(rawStage, cleanStage).withCuration(curate());
+    RunReport report = RunReport.of(rawStage, cleanStage).withCuration(curate());
+    return segments == null ? report : report.withActivation(activate());
+  }
+
+  /**
+   * compute-segments then publish-changes for every tenant with segments (or with members from
+   * before, whose segments may have been deleted). A tenant whose definitions are invalid keeps its
+   * previous membership; the reason is logged and the other tenants go on.
+   */
+  private List<RunReport.Activation> activate() throws IOException {
+    List<RunReport.Activation> out = new ArrayList<>();
+    Tenants config = tenants.get();
+    EventPublisher publisher = publishers.apply(config.config());
+    try (DuckDbSqlEngine sql = new DuckDbSqlEngine(lakeRoot)) {
+      for (String tenant : curated.tenantsWithEvents()) {
+        TenantConfig t = config.tenant(tenant).orElse(TenantConfig.named(tenant, tenant));
+        Segments defined;
+        try {
+          defined = segments.apply(t);
+        } catch (IllegalArgumentException e) {
+          LOG.warn(
+              "tenant {}: segments not computed, the definitions are invalid: {}",
+              tenant,
+              e.getMessage());
+          continue;
+        }
+        if (defined.all().isEmpty() && curated.pointer(tenant, SegmentTables.STEP).isEmpty()) {
+          continue;
+        }
+        ComputeSegments.Result c =
+            new ComputeSegments(curated, sql, SqlDialect.DUCKDB)
+                .run(tenant, defined, clock.instant());
+        PublishChanges.Result p = new PublishChanges(curated, publisher).run(tenant, defined);
+        if (!c.noop() || !p.noop()) {
+          out.add(
+              new RunReport.Activation(
+                  tenant,
+                  c.members().size(),
+                  c.members().values().stream().mapToLong(Integer::longValue).sum(),
+                  c.entered(),
+                  c.exited(),
+                  p.events(),
+                  p.delivered(),
+                  p.deadLettered(),
+                  p.excludedByConsent(),
+                  p.unmatched()));
+        }
+      }
+    } catch (SqlException e) {
+      throw new IOException("computing segments failed: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   /** resolve-identities then build-profiles for every tenant with clean events. */

@@ -90,7 +90,15 @@ class LocalEventBusTest {
             1,
             List.of(
                 new TenantConfig(
-                    "acme", "Acme", null, null, List.of(), null, List.of(destinations))));
+                    "acme",
+                    "Acme",
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    List.of(destinations))));
     return new LocalEventBus(
         config,
         data,
