@@ -497,7 +497,12 @@ public final class SegmentDefinitions {
       switch (type) {
         case STRING -> {
           if (!raw.isTextual()) {
-            throw error(at, mismatch);
+            throw error(
+                at,
+                mismatch
+                    + (raw.isBoolean()
+                        ? " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)"
+                        : ""));
           }
           if (raw.asText().length() > 4096) {
             throw error(at, "a value is at most 4096 characters long");

@@ -1,0 +1,19 @@
+SELECT DISTINCT p.profile_id
+FROM cdp_curated.profiles p
+WHERE p.tenant = ?
+  AND (
+    ((
+        COALESCE(p.lifetime_revenue >= ?, FALSE)
+        AND COALESCE(p.order_count > ?, FALSE)))
+    AND NOT ((COALESCE(p.last_seen < ?, FALSE)))
+    AND COALESCE(TRY_CAST(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$') AS BOOLEAN) = ?, FALSE)
+    AND COALESCE(TRY_CAST(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$') AS DOUBLE) < ?, FALSE))
+-- parameters:
+--   1: String acme
+--   2: Double 500.0
+--   3: Double 2.0
+--   4: Instant 2026-08-22T12:00:00Z
+--   5: String vip
+--   6: Boolean true
+--   7: String age
+--   8: Double 65.0
