@@ -92,7 +92,8 @@ public final class ConfigFile {
                     null,
                     "US",
                     List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
-                    null));
+                    null,
+                    io.meridian.cdp.segment.SegmentDefinitions.demo()));
     save(config, file);
     return new Loaded(config, key);
   }
