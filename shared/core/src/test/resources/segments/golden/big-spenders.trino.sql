@@ -2,8 +2,8 @@ SELECT DISTINCT p.profile_id
 FROM cdp_curated.profiles p
 WHERE p.tenant = ?
   AND (
-    COALESCE(p.lifetime_revenue >= ?, FALSE)
-    AND COALESCE(p.order_count > ?, FALSE))
+    (p.lifetime_revenue >= ?)
+    AND (p.order_count > ?))
 -- parameters:
 --   1: String acme
 --   2: Double 500.0

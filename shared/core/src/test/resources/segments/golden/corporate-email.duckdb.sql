@@ -2,9 +2,9 @@ SELECT DISTINCT p.profile_id
 FROM curated.profiles p
 WHERE p.tenant = ?
   AND (
-    COALESCE(ends_with(lower(json_extract_string(p.traits, ?)), lower(?)), FALSE)
-    OR COALESCE(strpos(json_extract_string(p.traits, ?), ?) > 0, FALSE)
-    OR COALESCE(starts_with(json_extract_string(p.traits, ?), ?), FALSE))
+    (ends_with(lower(json_extract_string(p.traits, ?)), lower(?)))
+    OR (strpos(json_extract_string(p.traits, ?), ?) > 0)
+    OR (starts_with(json_extract_string(p.traits, ?), ?)))
 -- parameters:
 --   1: String acme
 --   2: String /email

@@ -2,9 +2,9 @@ SELECT DISTINCT p.profile_id
 FROM cdp_curated.profiles p
 WHERE p.tenant = ?
   AND (
-    COALESCE(substr(lower(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$')), -length(lower(?))) = lower(?) AND length(lower(?)) > 0, FALSE)
-    OR COALESCE(strpos(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$'), ?) > 0, FALSE)
-    OR COALESCE(starts_with(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$'), ?), FALSE))
+    (substr(lower(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$')), -length(lower(?))) = lower(?) AND length(lower(?)) > 0)
+    OR (strpos(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$'), ?) > 0)
+    OR (starts_with(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$'), ?)))
 -- parameters:
 --   1: String acme
 --   2: String email

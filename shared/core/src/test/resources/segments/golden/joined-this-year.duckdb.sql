@@ -1,7 +1,7 @@
 SELECT DISTINCT p.profile_id
 FROM curated.profiles p
 WHERE p.tenant = ?
-  AND COALESCE(TRY_CAST(json_extract_string(p.traits, ?) AS TIMESTAMPTZ) > ?, FALSE)
+  AND (TRY_CAST(json_extract_string(p.traits, ?) AS TIMESTAMPTZ) > ?)
 -- parameters:
 --   1: String acme
 --   2: String /signed_up_at

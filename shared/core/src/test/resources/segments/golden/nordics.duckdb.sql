@@ -1,7 +1,7 @@
 SELECT DISTINCT p.profile_id
 FROM curated.profiles p
 WHERE p.tenant = ?
-  AND COALESCE(lower(json_extract_string(p.traits, ?)) IN (lower(?), lower(?), lower(?), lower(?)), FALSE)
+  AND (lower(json_extract_string(p.traits, ?)) IN (lower(?), lower(?), lower(?), lower(?)))
 -- parameters:
 --   1: String acme
 --   2: String /address/country

@@ -1,7 +1,7 @@
 SELECT DISTINCT p.profile_id
 FROM curated.profiles p
 WHERE p.tenant = ?
-  AND COALESCE(json_extract_string(p.traits, ?) = ?, FALSE)
+  AND (json_extract_string(p.traits, ?) = ?)
 -- parameters:
 --   1: String acme
 --   2: String /plan

@@ -1,7 +1,7 @@
 SELECT DISTINCT p.profile_id
 FROM cdp_curated.profiles p
 WHERE p.tenant = ?
-  AND COALESCE(json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$') = ?, FALSE)
+  AND (json_extract_scalar(element_at(TRY_CAST(json_parse(p.traits) AS MAP(VARCHAR, JSON)), ?), '$') = ?)
 -- parameters:
 --   1: String acme
 --   2: String plan

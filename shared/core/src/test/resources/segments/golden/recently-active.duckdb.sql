@@ -1,7 +1,7 @@
 SELECT DISTINCT p.profile_id
 FROM curated.profiles p
 WHERE p.tenant = ?
-  AND COALESCE((p.last_seen >= ? AND p.last_seen <= ?), FALSE)
+  AND ((p.last_seen >= ? AND p.last_seen <= ?))
 -- parameters:
 --   1: String acme
 --   2: Instant 2026-10-21T12:00:00Z

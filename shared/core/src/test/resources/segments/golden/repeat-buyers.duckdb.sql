@@ -8,8 +8,8 @@ WHERE p.tenant = ?
     WHERE e.tenant = ? AND i.tenant = ? AND g.tenant = ?
     AND e.type = 'track' AND e.event = ?
     AND e.timestamp >= ? AND e.timestamp <= ?
-    AND COALESCE(TRY_CAST(json_extract_string(e.properties, ?) AS DOUBLE) > ?, FALSE)
-    AND COALESCE(lower(json_extract_string(e.properties, ?)) = lower(?), FALSE)
+    AND (TRY_CAST(json_extract_string(e.properties, ?) AS DOUBLE) > ?)
+    AND (lower(json_extract_string(e.properties, ?)) = lower(?))
     GROUP BY g.profile_id HAVING count(*) >= ?)
 -- parameters:
 --   1: String acme

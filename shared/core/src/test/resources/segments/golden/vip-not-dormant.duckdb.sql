@@ -2,12 +2,12 @@ SELECT DISTINCT p.profile_id
 FROM curated.profiles p
 WHERE p.tenant = ?
   AND (
-    ((
-        COALESCE(p.lifetime_revenue >= ?, FALSE)
-        AND COALESCE(p.order_count > ?, FALSE)))
-    AND NOT ((COALESCE(p.last_seen < ?, FALSE)))
-    AND COALESCE(TRY_CAST(json_extract_string(p.traits, ?) AS BOOLEAN) = ?, FALSE)
-    AND COALESCE(TRY_CAST(json_extract_string(p.traits, ?) AS DOUBLE) < ?, FALSE))
+    (
+      (p.lifetime_revenue >= ?)
+      AND (p.order_count > ?))
+    AND NOT (COALESCE(p.last_seen < ?, FALSE))
+    AND (TRY_CAST(json_extract_string(p.traits, ?) AS BOOLEAN) = ?)
+    AND (TRY_CAST(json_extract_string(p.traits, ?) AS DOUBLE) < ?))
 -- parameters:
 --   1: String acme
 --   2: Double 500.0
