@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       SqlCommand.class,
       ProfileCommand.class,
+      SegmentsCommand.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

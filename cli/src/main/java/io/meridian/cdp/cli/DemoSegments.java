@@ -6,23 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The demo tenant's segments, written as a file a marketer would write and can edit. */
+/** A segment of the demo tenant, written as a file a marketer would write and can edit. */
 final class DemoSegments {
   static final String FILE = "demo.yaml";
 
   static final String YAML =
       """
-      # Segments of the demo tenant (docs/SEGMENTS.md). Edit them, then try:
+      # A segment of the demo tenant kept in a file, beside those in cdp.yaml (docs/SEGMENTS.md).
+      # Edit it, then try:
       #   ./cdp segments list --tenant demo
-      #   ./cdp segments preview big-spenders --tenant demo
+      #   ./cdp segments preview gold-tier --tenant demo
       segments:
-        - id: big-spenders
-          name: Big spenders
-          description: Customers who spent 250 or more in total
-          where: {computed: lifetime_revenue, gte: 250}
-          activation:
-            traits: [firstName, lifetime_revenue]
-            identifiers: [email, user_id]
         - id: gold-tier
           name: Gold tier
           description: Customers whose account manager marked them gold
@@ -34,7 +28,7 @@ final class DemoSegments {
 
   private DemoSegments() {}
 
-  /** Writes the demo segments unless the demo tenant's segment folder already holds some. */
+  /** Writes the demo segment file unless the demo tenant's segment folder already holds files. */
   static void ensure(Path data) throws IOException {
     Path folder = SegmentDefinitions.folder(data, DemoCommand.TENANT);
     if (Files.isDirectory(folder)) {

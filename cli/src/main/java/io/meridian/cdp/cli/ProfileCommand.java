@@ -96,8 +96,8 @@ final class ProfileCommand implements Callable<Integer> {
     return (String) r.rows().get(0).get(0);
   }
 
-  private static String resolve(
-      DuckDbSqlEngine sql, String tenant, String arg, String phoneRegion) {
+  /** The profile id of {@code arg}: a profile id (followed through merges) or any identifier. */
+  static String resolve(DuckDbSqlEngine sql, String tenant, String arg, String phoneRegion) {
     if (arg.matches("p_[0-9a-f]{20}")) {
       QueryResult r =
           query(

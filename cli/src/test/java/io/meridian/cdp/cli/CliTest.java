@@ -515,6 +515,84 @@ class CliTest {
   }
 
   @Test
+  void segmentsOfTheDemoAreListedPreviewedAndExplained() throws IOException {
+    assertThat(cdp("demo", "--people", "20").code()).isZero();
+    String at =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+
+    Result list = cdp("segments", "list");
+    assertThat(list.code()).as(list.toString()).isZero();
+    assertThat(list.out())
+        .contains(
+            "recent-buyers",
+            "Recent buyers",
+            "performed 'Order Completed' at least once in the last 30d")
+        .contains("big-spenders", "browsers-not-buyers");
+
+    long buyers =
+        count(
+            "SELECT count(DISTINCT ep.profile_id) FROM clean.events e JOIN curated.event_profiles"
+                + " ep USING (tenant, message_id) WHERE e.tenant = 'demo' AND e.type = 'track' AND"
+                + " e.event = 'Order Completed' AND e.timestamp BETWEEN TIMESTAMPTZ '"
+                + at
+                + "' - INTERVAL 30 DAY AND TIMESTAMPTZ '"
+                + at
+                + "'");
+    assertThat(buyers).isPositive();
+    long before = count("SELECT count(*) FROM curated.profiles");
+    Result preview = cdp("segments", "preview", "recent-buyers", "--sample", "3", "--at", at);
+    assertThat(preview.code()).as(preview.toString()).isZero();
+    assertThat(preview.out()).contains(buyers + " members of 20 profiles").contains("email=");
+    List<String> sample =
+        preview.out().lines().filter(l -> l.startsWith("  p_")).map(String::strip).toList();
+    assertThat(sample).hasSize((int) Math.min(3, buyers));
+    assertThat(count("SELECT count(*) FROM curated.profiles")).isEqualTo(before);
+
+    String member = sample.get(0).split(" ")[0];
+    Result explain = cdp("segments", "explain", member, "recent-buyers", "--at", at);
+    assertThat(explain.code()).as(explain.toString()).isZero();
+    assertThat(explain.out())
+        .contains("Profile " + member + " IS a member of segment recent-buyers")
+        .containsPattern(
+            "\\[met\\] +performed 'Order Completed' at least once in the last 30d — actual: [1-9][0-9]* matching events");
+    Result notBrowser = cdp("segments", "explain", member, "browsers-not-buyers", "--at", at);
+    assertThat(notBrowser.out())
+        .contains("is NOT a member of segment browsers-not-buyers")
+        .contains("[met]     member of segment recent-buyers:");
+
+    assertOneLineError(cdp("segments", "preview", "no-such-segment"));
+    assertOneLineError(cdp("segments", "explain", "nobody@example.com", "recent-buyers"));
+  }
+
+  @Test
+  void anInvalidSegmentFileIsRefusedOnOneLineNamingSegmentAndPath() throws IOException {
+    assertThat(cdp("tenants", "list").code()).isZero(); // creates cdp.yaml with the demo tenant
+    Path folder = data.resolve("segments/demo");
+    Files.createDirectories(folder);
+    Files.writeString(
+        folder.resolve("vip.yaml"),
+        "id: vip\nwhere:\n  all:\n    - {computed: lifetime_revenue, gte: lots}\n");
+
+    Result r = cdp("segments", "list");
+
+    assertOneLineError(r);
+    assertThat(r.err())
+        .contains(
+            "segment 'vip' at where.all[0].gte: lifetime_revenue is a number; got the string 'lots'")
+        .contains("vip.yaml");
+    Files.writeString(folder.resolve("vip.yaml"), "id: vip\nwhere: {in_segment: vip}\n");
+    assertThat(cdp("segments", "list").err()).contains("cycle: vip -> vip");
+    Path other = temp.resolve("other-segments");
+    Files.createDirectories(other);
+    Files.writeString(
+        other.resolve("a.json"),
+        "{\"id\": \"a\", \"where\": {\"trait\": \"plan\", \"eq\": \"pro\"}}");
+    Result elsewhere = cdp("segments", "list", "--segments", other.toString());
+    assertThat(elsewhere.code()).as(elsewhere.toString()).isZero();
+    assertThat(elsewhere.out()).contains("a ", "trait plan is 'pro'", "recent-buyers");
+  }
+
+  @Test
   void refusesIdentityRulesWithAnErrorNamingTheLine() throws IOException {
     Path config =
         write(

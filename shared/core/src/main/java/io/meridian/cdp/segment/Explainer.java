@@ -62,6 +62,9 @@ public final class Explainer {
       Object value = row.get(2 + 2 * node.leafIndex());
       met = Boolean.TRUE.equals(flag);
       actual = value == null ? "(none)" : value.toString();
+      if (c instanceof Condition.Performed) {
+        actual = actual + " matching events";
+      }
     } else {
       List<Boolean> kids = new ArrayList<>();
       for (Node child : node.children()) {

@@ -49,7 +49,7 @@ public final class SegmentCompiler {
     Sql sql =
         new Sql().sql("SELECT DISTINCT p.profile_id\nFROM " + profiles + " p\nWHERE p.tenant = ");
     sql.param(tenant).sql("\n  AND ");
-    condition(sql, segment.condition(), ctx, 1);
+    condition(sql, segment.condition(), ctx, 1, false);
     return sql.build();
   }
 
@@ -66,7 +66,7 @@ public final class SegmentCompiler {
     Sql sql = new Sql().sql("SELECT p.profile_id");
     for (Explainer.Node leaf : leaves) {
       sql.sql(",\n  ");
-      condition(sql, leaf.condition(), ctx, 1);
+      condition(sql, leaf.condition(), ctx, 1, true);
       sql.sql(",\n  ");
       value(sql, leaf.condition(), ctx);
     }
@@ -81,24 +81,34 @@ public final class SegmentCompiler {
 
   // ---------------------------------------------------------------- conditions
 
-  /** Appends a boolean expression that is never NULL. */
-  private void condition(Sql sql, Condition c, Context ctx, int depth) {
+  /**
+   * Appends a boolean expression. A comparison of a missing value is NULL; in a WHERE clause NULL
+   * acts as FALSE through AND and OR, so leaves are wrapped in {@code COALESCE(..., FALSE)} only
+   * under a NOT ({@code twoValued}), where NULL would not turn into TRUE. Unwrapped comparisons of
+   * typed columns stay simple enough for DuckDB to push them into the Parquet scan.
+   */
+  private void condition(Sql sql, Condition c, Context ctx, int depth, boolean twoValued) {
     if (c instanceof Condition.All all) {
-      combine(sql, all.conditions(), " AND ", ctx, depth);
+      combine(sql, all.conditions(), " AND ", ctx, depth, twoValued);
     } else if (c instanceof Condition.Any any) {
-      combine(sql, any.conditions(), " OR ", ctx, depth);
+      combine(sql, any.conditions(), " OR ", ctx, depth, twoValued);
     } else if (c instanceof Condition.Not not) {
       sql.sql("NOT (");
-      condition(sql, not.condition(), ctx, depth + 1);
+      condition(sql, not.condition(), ctx, depth + 1, true);
       sql.sql(")");
     } else if (c instanceof Condition.InSegment in) {
-      sql.sql("(");
-      condition(sql, ctx.all().require(in.segmentId()).condition(), ctx, depth + 1);
-      sql.sql(")");
+      // inlined; every expression this class writes is self-delimited, so no brackets are needed
+      condition(sql, ctx.all().require(in.segmentId()).condition(), ctx, depth, twoValued);
     } else if (c instanceof Condition.Compare compare) {
-      sql.sql("COALESCE(");
-      compare(sql, compare, ctx, "p");
-      sql.sql(", FALSE)");
+      if (twoValued) {
+        sql.sql("COALESCE(");
+        compare(sql, compare, ctx, "p");
+        sql.sql(", FALSE)");
+      } else {
+        sql.sql("(");
+        compare(sql, compare, ctx, "p");
+        sql.sql(")");
+      }
     } else if (c instanceof Condition.Performed performed) {
       performed(sql, performed, ctx, depth);
     } else {
@@ -106,16 +116,17 @@ public final class SegmentCompiler {
     }
   }
 
-  private void combine(Sql sql, List<Condition> items, String op, Context ctx, int depth) {
+  private void combine(
+      Sql sql, List<Condition> items, String op, Context ctx, int depth, boolean twoValued) {
     if (items.size() == 1) {
-      condition(sql, items.get(0), ctx, depth);
+      condition(sql, items.get(0), ctx, depth, twoValued);
       return;
     }
     String indent = "\n" + "  ".repeat(depth + 1);
     sql.sql("(");
     for (int i = 0; i < items.size(); i++) {
       sql.sql(i == 0 ? indent : indent + op.strip() + " ");
-      condition(sql, items.get(i), ctx, depth + 1);
+      condition(sql, items.get(i), ctx, depth + 1, twoValued);
     }
     sql.sql(")");
   }
@@ -336,9 +347,9 @@ public final class SegmentCompiler {
       sql.sql(" AND e.timestamp <= ").param(ctx.now());
     }
     for (Condition.Compare f : c.where()) {
-      sql.sql(indent + "AND COALESCE(");
+      sql.sql(indent + "AND (");
       compare(sql, f, ctx, "e");
-      sql.sql(", FALSE)");
+      sql.sql(")");
     }
   }
 

@@ -51,6 +51,19 @@ public final class SegmentDefinitions {
     return Segments.of(segments);
   }
 
+  /** The segments a new {@code cdp.yaml} gives the demo tenant, as definition nodes. */
+  public static List<JsonNode> demo() {
+    try (java.io.InputStream in =
+        SegmentDefinitions.class.getResourceAsStream("demo-segments.yaml")) {
+      List<JsonNode> out = new ArrayList<>();
+      YAML.readTree(in).forEach(out::add);
+      parse(out); // fails loudly if the shipped file were ever invalid
+      return out;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The segments declared in {@code tenant}'s entry of {@code cdp.yaml}. */
   public static Segments fromTenant(TenantConfig tenant) {
     return parse(tenant.segments());
@@ -497,7 +510,12 @@ public final class SegmentDefinitions {
       switch (type) {
         case STRING -> {
           if (!raw.isTextual()) {
-            throw error(at, mismatch);
+            throw error(
+                at,
+                mismatch
+                    + (raw.isBoolean()
+                        ? " (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)"
+                        : ""));
           }
           if (raw.asText().length() > 4096) {
             throw error(at, "a value is at most 4096 characters long");

@@ -95,6 +95,7 @@ public final class ConfigFile {
                     null,
                     null,
                     null,
+                    io.meridian.cdp.segment.SegmentDefinitions.demo(),
                     null));
     save(config, file);
     return new Loaded(config, key);

@@ -1,0 +1,7 @@
+SELECT DISTINCT p.profile_id
+FROM cdp_curated.profiles p
+WHERE p.tenant = ?
+  AND (p.last_seen < ?)
+-- parameters:
+--   1: String acme
+--   2: Instant 2026-08-22T12:00:00Z
