@@ -647,4 +647,26 @@ class CliTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("(2,000 rows; validated", "ratio per core");
   }
+
+  @Test
+  void activationBenchDeliversEverySignedEventIncludingRetries() {
+    // The benchmark path end to end, small (no timing asserted): every change reaches the
+    // receiver with a valid signature, the failed first attempts are retried, none dead-letter.
+    Result r =
+        cdpWithoutData(
+            "bench", "activation", "--events", "500", "--warmup", "0", "--fail-percent", "20");
+
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains("delivered 500 of 500", " 0 invalid", "dead-lettered 0")
+        .containsPattern("incl\\. [1-9][0-9]* retries");
+  }
+
+  @Test
+  void activationBenchRejectsANonsensicalOption() {
+    Result r = cdpWithoutData("bench", "activation", "--fail-percent", "100");
+
+    assertOneLineError(r);
+    assertThat(r.err()).contains("--fail-percent 0-99");
+  }
 }

@@ -91,6 +91,24 @@ final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
+  software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+    return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
+  software.amazon.awssdk.services.sqs.SqsClient sqs() {
+    return software.amazon.awssdk.services.sqs.SqsClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
   /** The server process; closed by JUnit when the root context closes, at the end of the run. */
   record Running(Process process, URI endpoint) implements AutoCloseable {
     static Running start() {

@@ -55,6 +55,22 @@ public record DestinationConfig(
     String where = "destination '" + id + "': ";
     DestinationType kind = kind(type, where);
     pattern = checkedPattern(pattern, where);
+    if (!pattern.at("/detail/tenant").isMissingNode()) {
+      throw new IllegalArgumentException(
+          where
+              + "pattern must not test detail.tenant: a destination receives only its own tenant's"
+              + " events");
+    }
+    if (consentPurpose != null
+        && !pattern.at("/detail/consent/" + consentPurpose).isMissingNode()) {
+      throw new IllegalArgumentException(
+          where
+              + "pattern must not test detail.consent."
+              + consentPurpose
+              + " when consentPurpose is "
+              + consentPurpose
+              + "; the consent condition is added for you");
+    }
     if (consentPurpose != null && !PURPOSE.matcher(consentPurpose).matches()) {
       throw new IllegalArgumentException(
           where
@@ -111,6 +127,32 @@ public record DestinationConfig(
   /** The event pattern as JSON text. */
   public String patternJson() {
     return pattern.toString();
+  }
+
+  /**
+   * The pattern of this destination's rule on a bus shared by all tenants (EventBridge on AWS): the
+   * configured pattern, plus {@code detail.tenant = [tenant]}, plus, with a consent purpose, {@code
+   * detail.consent.<purpose> = [true, {"exists": false}]} — so that the rule itself leaves out
+   * profiles whose consent for the purpose is false, as the local bus does (which counts them).
+   */
+  public com.fasterxml.jackson.databind.node.ObjectNode busPattern(String tenant) {
+    com.fasterxml.jackson.databind.node.ObjectNode p =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) pattern).deepCopy();
+    com.fasterxml.jackson.databind.node.ObjectNode detail =
+        p.get("detail") instanceof com.fasterxml.jackson.databind.node.ObjectNode d
+            ? d
+            : p.putObject("detail");
+    detail.putArray("tenant").add(tenant);
+    if (consentPurpose != null) {
+      com.fasterxml.jackson.databind.node.ObjectNode consent =
+          detail.get("consent") instanceof com.fasterxml.jackson.databind.node.ObjectNode c
+              ? c
+              : detail.putObject("consent");
+      var values = consent.putArray(consentPurpose);
+      values.add(true);
+      values.addObject().put("exists", false);
+    }
+    return p;
   }
 
   /** The compiled payload template. */

@@ -71,7 +71,9 @@ public final class MembershipChangeEvents {
     if (changedAt == null) {
       throw new IllegalArgumentException("changed_at must be given");
     }
+    String id = eventId(tenant, segmentId, profileId, change, runId);
     ObjectNode detail = ActivationJson.MAPPER.createObjectNode();
+    detail.put("event_id", id);
     detail.put("tenant", tenant);
     ObjectNode segment = detail.putObject("segment");
     segment.put("id", segmentId);
@@ -108,13 +110,7 @@ public final class MembershipChangeEvents {
                 consentNode.put(purpose, granted);
               });
     }
-    return new ActivationEvent(
-        eventId(tenant, segmentId, profileId, change, runId),
-        SOURCE,
-        DETAIL_TYPE,
-        tenant,
-        changedAt,
-        detail);
+    return new ActivationEvent(id, SOURCE, DETAIL_TYPE, tenant, changedAt, detail);
   }
 
   /**

@@ -94,7 +94,6 @@ public final class ConfigFile {
                     List.of(new SourceConfig("web", List.of(WriteKeys.hash(key)))),
                     null,
                     null,
-                    null,
                     io.meridian.cdp.segment.SegmentDefinitions.demo(),
                     null));
     save(config, file);

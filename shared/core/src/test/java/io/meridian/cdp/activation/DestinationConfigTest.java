@@ -120,6 +120,7 @@ class DestinationConfigTest {
           'pattern: {detail: {change: entered}}'      | destination 'x': pattern is not a valid EventBridge event pattern: "change" must be an object or an array
           'pattern: {detail: {n: [{numeric: [">", "x"]}]}}' | destination 'x': pattern is not a valid EventBridge event pattern:
           'pattern: ''{"source": [''' | destination 'x': pattern is not valid JSON:
+          'pattern: {detail: {tenant: [other]}}'      | destination 'x': pattern must not test detail.tenant: a destination receives only its own tenant's events
           'pattern: {}'                               | destination 'x': pattern must be a non-empty JSON object (an EventBridge event pattern)
           """)
   void rejectsABadWebhookSettingWithAPreciseMessage(String override, String expected)

@@ -87,4 +87,49 @@ class DestinationMatcherTest {
     return new DestinationConfig(
         id, "file", JSON.readTree(pattern), null, null, null, null, null, null, null, null);
   }
+
+  @ParameterizedTest(name = "tenant {0}, consent {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          acme  | true    | true
+          acme  | absent  | true
+          acme  | false   | false
+          other | true    | false
+          """)
+  void theBusPatternAddsTheTenantAndTheConsentCondition(
+      String tenant, String consent, boolean expected) throws IOException {
+    DestinationConfig ads =
+        new DestinationConfig(
+            "ads",
+            "file",
+            JSON.readTree("{\"detail\": {\"change\": [\"entered\"]}}"),
+            "advertising",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    String busPattern = ads.busPattern("acme").toString();
+    assertThat(software.amazon.event.ruler.JsonRuleCompiler.check(busPattern)).isNull();
+    software.amazon.event.ruler.Machine bus = new software.amazon.event.ruler.Machine();
+    bus.addRule("ads", busPattern);
+    ActivationEvent event =
+        MembershipChangeEvents.of(
+            tenant,
+            "vip",
+            "VIP",
+            "p-1",
+            "entered",
+            Instant.parse("2026-11-24T10:00:00Z"),
+            "run-1",
+            null,
+            null,
+            consent.equals("absent") ? Map.of() : Map.of("advertising", Boolean.valueOf(consent)));
+
+    assertThat(!bus.rulesForJSONEvent(event.envelope()).isEmpty()).isEqualTo(expected);
+  }
 }

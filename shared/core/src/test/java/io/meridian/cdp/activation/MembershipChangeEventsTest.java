@@ -86,6 +86,7 @@ class MembershipChangeEventsTest {
     assertThat(VALIDATOR.validate(event.envelope())).isEmpty();
     assertThat(event.envelope().at("/detail/traits/birthday").asText()).isEqualTo("1990-05-17");
     assertThat(event.envelope().at("/detail/consent/advertising").asBoolean()).isFalse();
+    assertThat(event.detail().get("event_id").asText()).isEqualTo(event.id());
     assertThat(event.source()).isEqualTo("meridian.cdp");
     assertThat(event.detailType()).isEqualTo("Segment Membership Changed");
   }

@@ -269,7 +269,9 @@ class SegmentDefinitionsTest {
             null,
             List.of(),
             null,
-            SegmentFixtures.nodes("- id: pros\n  where: {trait: plan, eq: pro}"));
+            null,
+            SegmentFixtures.nodes("- id: pros\n  where: {trait: plan, eq: pro}"),
+            null);
     Path folder = SegmentDefinitions.folder(dir, "acme");
     Files.createDirectories(folder);
     Files.writeString(

@@ -182,8 +182,7 @@ public final class LocalEventBus implements EventPublisher {
         Duration.ofMillis(d.timeoutMillisOrDefault()),
         d.maxAttemptsOrDefault(),
         d.backoffOrDefault(),
-        clock,
-        "activation-" + tenant + "-" + d.id());
+        clock);
   }
 
   private static byte[] body(Lane lane, ObjectNode envelope) {
