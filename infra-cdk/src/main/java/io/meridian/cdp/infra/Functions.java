@@ -1,0 +1,123 @@
+package io.meridian.cdp.infra;
+
+import io.meridian.cdp.infra.FunctionSpec.Env;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every function of the app, declared once. Adding a function is adding an entry here (and its
+ * module as a {@code pom}-type test dependency of infra-cdk, so the reactor builds its jar first);
+ * a Task of a state machine reaches it through {@code ${<id>FunctionArn}}. The triggers (API,
+ * stream, S3 events) are wired in {@link PipelineStack}.
+ */
+public final class Functions {
+  public static final String HANDLER_PACKAGE = "io.meridian.cdp.fn.";
+
+  private static final Set<Env> LAKE = Set.of(Env.LAKE_BUCKET, Env.LAKE_KMS_KEY_ID);
+  private static final Set<Env> LAKE_AND_CONFIG =
+      Set.of(Env.LAKE_BUCKET, Env.LAKE_KMS_KEY_ID, Env.CONFIG_BUCKET, Env.CONFIG_KEY);
+
+  /** API Gateway → Kinesis. Reads cdp.yaml at cold start: no SnapStart. */
+  public static final FunctionSpec INGEST_API =
+      new FunctionSpec(
+          "IngestApi",
+          "ingest-api",
+          HANDLER_PACKAGE + "IngestApiHandler",
+          1024,
+          10,
+          512,
+          false,
+          Optional.empty(),
+          Set.of(Env.STREAM_NAME, Env.CONFIG_BUCKET, Env.CONFIG_KEY),
+          List.of(),
+          List.of(),
+          List.of(),
+          true);
+
+  /** The HTTP API's Lambda authorizer. Reads cdp.yaml at cold start: no SnapStart. */
+  public static final FunctionSpec AUTHORIZER =
+      new FunctionSpec(
+          "Authorizer",
+          "authorizer",
+          HANDLER_PACKAGE + "AuthorizerHandler",
+          512,
+          5,
+          512,
+          false,
+          Optional.empty(),
+          Set.of(Env.CONFIG_BUCKET, Env.CONFIG_KEY),
+          List.of(),
+          List.of(),
+          List.of(),
+          false);
+
+  /** Kinesis → raw zone. Holds only the lake store: SnapStart. */
+  public static final FunctionSpec STREAM_TO_RAW =
+      new FunctionSpec(
+          "StreamToRaw",
+          "stream-to-raw",
+          HANDLER_PACKAGE + "StreamToRawHandler",
+          1024,
+          120,
+          512,
+          true,
+          Optional.empty(),
+          LAKE,
+          List.of("_ops/accounting/"),
+          List.of("raw/", "_unroutable/raw/", "_ops/accounting/"),
+          List.of(),
+          false);
+
+  /**
+   * Raw object → clean Parquet. One writer at a time (its de-duplication index lives in the lake):
+   * reserved concurrency 1. Reads cdp.yaml at cold start: no SnapStart. Takes the bucket from the
+   * event, so no LAKE_BUCKET.
+   */
+  public static final FunctionSpec RAW_TO_CLEAN =
+      new FunctionSpec(
+          "RawToClean",
+          "raw-to-clean",
+          HANDLER_PACKAGE + "RawToCleanHandler",
+          2048,
+          300,
+          2048,
+          false,
+          Optional.of(1),
+          Set.of(Env.LAKE_KMS_KEY_ID, Env.CONFIG_BUCKET, Env.CONFIG_KEY),
+          List.of("raw/", "_ops/accounting/", "_state/dedup/"),
+          List.of("clean/events/", "quarantine/records/", "_ops/accounting/", "_state/dedup/"),
+          List.of(),
+          false);
+
+  /** Curate task: identity graph of a tenant. Needs a large /tmp for Parquet: no SnapStart. */
+  public static final FunctionSpec RESOLVE_IDENTITIES =
+      curateTask("ResolveIdentities", "resolve-identities");
+
+  /** Curate task: profiles of a tenant. */
+  public static final FunctionSpec BUILD_PROFILES = curateTask("BuildProfiles", "build-profiles");
+
+  /** All of them, in pipeline order. */
+  public static final List<FunctionSpec> ALL =
+      List.of(
+          AUTHORIZER, INGEST_API, STREAM_TO_RAW, RAW_TO_CLEAN, RESOLVE_IDENTITIES, BUILD_PROFILES);
+
+  private Functions() {}
+
+  private static FunctionSpec curateTask(String id, String module) {
+    return new FunctionSpec(
+        id,
+        module,
+        HANDLER_PACKAGE + id + "Handler",
+        3008,
+        900,
+        4096,
+        false,
+        Optional.of(4),
+        LAKE_AND_CONFIG,
+        List.of("clean/events/", "curated/", "_state/curated/", "_ops/curation/"),
+        List.of("curated/", "_state/curated/", "_ops/curation/"),
+        List.of("curated/", "_state/curated/"),
+        false);
+  }
+}

@@ -1,0 +1,461 @@
+package io.meridian.cdp.infra;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.SecretValue;
+import software.amazon.awscdk.SecretsManagerSecretOptions;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpLambdaAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpLambdaAuthorizerProps;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpLambdaResponseType;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.events.ApiDestination;
+import software.amazon.awscdk.services.events.Authorization;
+import software.amazon.awscdk.services.events.Connection;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.ApiDestinationProps;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.amazon.awscdk.services.lambda.StartingPosition;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps;
+import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.scheduler.Schedule;
+import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.scheduler.ScheduleTargetInput;
+import software.amazon.awscdk.services.scheduler.targets.ScheduleTargetBaseProps;
+import software.amazon.awscdk.services.scheduler.targets.StepFunctionsStartExecution;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.constructs.Construct;
+
+/**
+ * Everything that holds no data and can be redeployed at will: the functions ({@link Functions}),
+ * the ingestion API with its authorizer, the stream's event source mapping, the raw-to-clean
+ * trigger, the state machines of {@code statemachines/} with their schedule, the activation bus
+ * with its destinations, and the dashboard and alarms ({@link Monitoring}).
+ */
+public final class PipelineStack extends Stack {
+  /** The Segment-compatible endpoints, each a route with its own throttling. */
+  public static final List<String> ENDPOINTS =
+      List.of("track", "identify", "page", "screen", "group", "alias", "batch", "import");
+
+  /** Endpoints that take up to 500 KB and throttle lower. */
+  public static final List<String> BATCH_ENDPOINTS = List.of("batch", "import");
+
+  private final Map<String, PipelineFunction> functions = new LinkedHashMap<>();
+  private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
+  private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
+  private final HttpApi api;
+  private final EventBus activationBus;
+
+  public PipelineStack(
+      Construct scope,
+      String id,
+      StackProps props,
+      DeployConfig config,
+      StatefulStack data,
+      Path repoRoot) {
+    super(scope, id, props);
+    addStackDependency(data);
+
+    Map<FunctionSpec.Env, String> env = new EnumMap<>(FunctionSpec.Env.class);
+    env.put(FunctionSpec.Env.LAKE_BUCKET, data.lake().getBucketName());
+    env.put(FunctionSpec.Env.LAKE_KMS_KEY_ID, data.dataKey().getKeyArn());
+    env.put(FunctionSpec.Env.STREAM_NAME, data.stream().getStreamName());
+    env.put(FunctionSpec.Env.CONFIG_BUCKET, data.configBucket().getBucketName());
+    env.put(FunctionSpec.Env.CONFIG_KEY, StatefulStack.CONFIG_KEY);
+    for (FunctionSpec spec : Functions.ALL) {
+      PipelineFunction fn = new PipelineFunction(this, spec, config, repoRoot, env);
+      grant(fn, data);
+      functions.put(spec.id(), fn);
+    }
+
+    this.api = ingestionApi(config);
+    streamToRaw(config, data);
+    rawToClean(config, data);
+    for (StateMachineFiles.Definition d : StateMachineFiles.in(repoRoot.resolve("statemachines"))) {
+      stateMachine(config, d);
+    }
+    this.activationBus = activation(config);
+    new Monitoring(this, "Monitoring", config, data, this);
+
+    CfnOutput.Builder.create(this, "IngestUrl").value(api.getApiEndpoint() + "/v1").build();
+    stateMachines.forEach(
+        (name, sm) ->
+            CfnOutput.Builder.create(this, StatefulStack.camel(name) + "StateMachineArn")
+                .value(sm.getStateMachineArn())
+                .build());
+    CfnOutput.Builder.create(this, "ActivationBusName")
+        .value(activationBus.getEventBusName())
+        .build();
+  }
+
+  /** The function's access: its lake prefixes, cdp.yaml, the stream; nothing else. */
+  private static void grant(PipelineFunction fn, StatefulStack data) {
+    FunctionSpec spec = fn.spec();
+    for (String prefix : spec.lakeReads()) {
+      data.lake().grantRead(fn.role(), prefix + "*");
+    }
+    for (String prefix : spec.lakeWrites()) {
+      data.lake().grantPut(fn.role(), prefix + "*");
+    }
+    for (String prefix : spec.lakeDeletes()) {
+      data.lake().grantDelete(fn.role(), prefix + "*");
+    }
+    if (spec.readsConfig()) {
+      data.configBucket().grantRead(fn.role(), StatefulStack.CONFIG_KEY);
+    }
+    if (spec.writesStream()) {
+      data.stream().grantWrite(fn.role());
+    }
+  }
+
+  private HttpApi ingestionApi(DeployConfig config) {
+    PipelineFunction ingest = functions.get(Functions.INGEST_API.id());
+    PipelineFunction authorizer = functions.get(Functions.AUTHORIZER.id());
+    HttpApi http =
+        HttpApi.Builder.create(this, "HttpApi")
+            .apiName(config.name("ingest"))
+            .description("Segment-compatible Tracking API of Meridian CDP " + config.env())
+            .createDefaultStage(false)
+            .build();
+    HttpLambdaAuthorizer writeKeys =
+        new HttpLambdaAuthorizer(
+            "WriteKey",
+            authorizer.alias(),
+            HttpLambdaAuthorizerProps.builder()
+                .authorizerName("write-key")
+                .responseTypes(List.of(HttpLambdaResponseType.SIMPLE))
+                .identitySource(List.of("$request.header.Authorization"))
+                .resultsCacheTtl(Duration.minutes(5))
+                .build());
+    HttpLambdaIntegration integration = new HttpLambdaIntegration("Ingest", ingest.alias());
+    for (String endpoint : ENDPOINTS) {
+      http.addRoutes(
+          AddRoutesOptions.builder()
+              .path("/v1/" + endpoint)
+              .methods(List.of(HttpMethod.POST))
+              .integration(integration)
+              .authorizer(writeKeys)
+              .build());
+    }
+
+    LogGroup accessLogs =
+        LogGroup.Builder.create(this, "IngestApiAccessLogs")
+            .logGroupName("/cdp/" + config.env() + "/ingest-api-access")
+            .retention(PipelineFunction.retentionDays(config.retention().logRetentionDays()))
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    Map<String, Object> routeSettings = new LinkedHashMap<>();
+    for (String endpoint : BATCH_ENDPOINTS) {
+      routeSettings.put(
+          "POST /v1/" + endpoint,
+          Map.of(
+              "ThrottlingRateLimit", config.api().batchRateLimit(),
+              "ThrottlingBurstLimit", config.api().batchBurstLimit(),
+              "DetailedMetricsEnabled", true));
+    }
+    CfnStage stage =
+        CfnStage.Builder.create(this, "IngestApiStage")
+            .apiId(http.getApiId())
+            .stageName("$default")
+            .autoDeploy(true)
+            .defaultRouteSettings(
+                CfnStage.RouteSettingsProperty.builder()
+                    .throttlingRateLimit(config.api().rateLimit())
+                    .throttlingBurstLimit(config.api().burstLimit())
+                    .detailedMetricsEnabled(true)
+                    .build())
+            .routeSettings(routeSettings)
+            .accessLogSettings(
+                CfnStage.AccessLogSettingsProperty.builder()
+                    .destinationArn(accessLogs.getLogGroupArn())
+                    .format(ACCESS_LOG_FORMAT)
+                    .build())
+            .build();
+    // Route settings name routes that must exist first.
+    http.getNode().getChildren().stream()
+        .filter(c -> c.getNode().getId().startsWith("POST--v1-"))
+        .forEach(route -> stage.getNode().addDependency(route));
+    return http;
+  }
+
+  /** One JSON line per request; no IP address, no header, no body. */
+  static final String ACCESS_LOG_FORMAT =
+      "{\"requestId\":\"$context.requestId\",\"requestTime\":\"$context.requestTime\","
+          + "\"routeKey\":\"$context.routeKey\",\"status\":\"$context.status\","
+          + "\"responseLength\":\"$context.responseLength\","
+          + "\"latency\":\"$context.responseLatency\","
+          + "\"integrationLatency\":\"$context.integrationLatency\","
+          + "\"integrationError\":\"$context.integrationErrorMessage\","
+          + "\"authorizerError\":\"$context.authorizer.error\","
+          + "\"tenant\":\"$context.authorizer.tenant\",\"source\":\"$context.authorizer.source\"}";
+
+  /**
+   * Kinesis → stream-to-raw: partial batch responses, bisect on error, a maximum record age below
+   * the stream's retention, and an on-failure SQS destination (records of a batch that still fails
+   * are described there, with their sequence numbers, while the stream still holds them).
+   */
+  private void streamToRaw(DeployConfig config, StatefulStack data) {
+    Queue dlq = deadLetterQueue(config, "stream-to-raw");
+    functions
+        .get(Functions.STREAM_TO_RAW.id())
+        .alias()
+        .addEventSource(
+            new KinesisEventSource(
+                data.stream(),
+                KinesisEventSourceProps.builder()
+                    .startingPosition(StartingPosition.TRIM_HORIZON)
+                    .batchSize(500)
+                    .maxBatchingWindow(Duration.seconds(1))
+                    .parallelizationFactor(1)
+                    .reportBatchItemFailures(true)
+                    .bisectBatchOnError(true)
+                    .retryAttempts(10)
+                    .maxRecordAge(Duration.hours(12))
+                    .onFailure(new SqsDlq(dlq))
+                    .build()));
+  }
+
+  /**
+   * Raw object created (S3 → EventBridge, enabled on the lake bucket) → raw-to-clean, with the
+   * event reshaped into the S3 notification the handler reads. Failed deliveries go to a DLQ;
+   * failed invocations (after Lambda's retries) to the function's on-failure destination.
+   */
+  private void rawToClean(DeployConfig config, StatefulStack data) {
+    PipelineFunction fn = functions.get(Functions.RAW_TO_CLEAN.id());
+    Queue dlq = deadLetterQueue(config, "raw-to-clean");
+    fn.alias()
+        .configureAsyncInvoke(
+            EventInvokeConfigOptions.builder()
+                .onFailure(new SqsDestination(dlq))
+                .retryAttempts(2)
+                .maxEventAge(Duration.hours(6))
+                .build());
+    Map<String, Object> s3Record = new LinkedHashMap<>();
+    s3Record.put("eventVersion", "2.1");
+    s3Record.put("eventSource", "aws:s3");
+    s3Record.put("awsRegion", EventField.getRegion());
+    s3Record.put("eventTime", EventField.getTime());
+    s3Record.put("eventName", "ObjectCreated:Put");
+    s3Record.put(
+        "s3",
+        Map.of(
+            "s3SchemaVersion", "1.0",
+            "bucket", Map.of("name", EventField.fromPath("$.detail.bucket.name")),
+            "object",
+                Map.of(
+                    "key", EventField.fromPath("$.detail.object.key"),
+                    "size", EventField.fromPath("$.detail.object.size"))));
+    Rule.Builder.create(this, "RawObjectCreated")
+        .ruleName(config.name("raw-object-created"))
+        .description("A raw-zone object was written: convert it to the clean zone")
+        .eventPattern(
+            EventPattern.builder()
+                .source(List.of("aws.s3"))
+                .detailType(List.of("Object Created"))
+                .detail(
+                    Map.of(
+                        "bucket", Map.of("name", List.of(data.lake().getBucketName())),
+                        "object", Map.of("key", List.of(Map.of("prefix", "raw/")))))
+                .build())
+        .targets(
+            List.of(
+                new LambdaFunction(
+                    fn.alias(),
+                    LambdaFunctionProps.builder()
+                        .event(RuleTargetInput.fromObject(Map.of("Records", List.of(s3Record))))
+                        .deadLetterQueue(dlq)
+                        .retryAttempts(8)
+                        .maxEventAge(Duration.hours(6))
+                        .build())))
+        .build();
+  }
+
+  /**
+   * A state machine from its ASL file, each {@code ${<Id>FunctionArn}} substituted with that
+   * function's {@code live} alias and its role allowed to invoke it; logged (without execution
+   * data, which holds tenant results) and traced. {@code curate} runs on the configured schedule
+   * for the configured tenants.
+   */
+  private void stateMachine(DeployConfig config, StateMachineFiles.Definition definition) {
+    Map<String, String> substitutions = new LinkedHashMap<>();
+    List<PipelineFunction> invoked = new ArrayList<>();
+    for (String placeholder : definition.placeholders()) {
+      FunctionSpec spec =
+          definition
+              .function(placeholder)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          definition.file()
+                              + " uses ${"
+                              + placeholder
+                              + "}, but the app defines no such function: declare it in"
+                              + " Functions (placeholders are ${<FunctionId>FunctionArn})"));
+      PipelineFunction fn = functions.get(spec.id());
+      substitutions.put(placeholder, fn.alias().getFunctionArn());
+      invoked.add(fn);
+    }
+    String camel = StatefulStack.camel(definition.name());
+    LogGroup logs =
+        LogGroup.Builder.create(this, camel + "StateMachineLogs")
+            .logGroupName("/cdp/" + config.env() + "/states/" + definition.name())
+            .retention(PipelineFunction.retentionDays(config.retention().logRetentionDays()))
+            .removalPolicy(RemovalPolicy.DESTROY)
+            .build();
+    StateMachine sm =
+        StateMachine.Builder.create(this, camel + "StateMachine")
+            .stateMachineName(config.name(definition.name()))
+            .definitionBody(DefinitionBody.fromFile(definition.file().toString()))
+            .definitionSubstitutions(substitutions)
+            .logs(
+                LogOptions.builder()
+                    .destination(logs)
+                    .level(LogLevel.ALL)
+                    .includeExecutionData(false)
+                    .build())
+            .tracingEnabled(true)
+            .timeout(Duration.hours(6))
+            .build();
+    for (PipelineFunction fn : invoked) {
+      fn.alias().grantInvoke(sm);
+    }
+    stateMachines.put(definition.name(), sm);
+
+    if (definition.name().equals("curate")) {
+      Queue dlq = deadLetterQueue(config, "curate-schedule");
+      Schedule.Builder.create(this, "CurateSchedule")
+          .scheduleName(config.name("curate"))
+          .description(
+              "Curates the configured tenants. An execution's tasks assume one run at a time:"
+                  + " keep the interval above the longest run.")
+          .schedule(ScheduleExpression.expression(config.curateSchedule()))
+          .enabled(!config.tenants().isEmpty())
+          .target(
+              new StepFunctionsStartExecution(
+                  sm,
+                  ScheduleTargetBaseProps.builder()
+                      .input(ScheduleTargetInput.fromObject(Map.of("tenants", config.tenants())))
+                      .deadLetterQueue(dlq)
+                      .retryAttempts(3)
+                      .maxEventAge(Duration.hours(1))
+                      .build()))
+          .build();
+    }
+  }
+
+  /**
+   * The activation bus and, per configured destination, an EventBridge connection (API key from
+   * Secrets Manager), an API destination and a rule on the tenant's event types with a DLQ.
+   */
+  private EventBus activation(DeployConfig config) {
+    EventBus bus =
+        EventBus.Builder.create(this, "ActivationBus")
+            .eventBusName(config.name("activation"))
+            .description("Profile and segment changes for activation (events/)")
+            .build();
+    for (DeployConfig.Destination d : config.destinations()) {
+      String camel = StatefulStack.camel(d.name());
+      Connection connection =
+          Connection.Builder.create(this, camel + "Connection")
+              .connectionName(config.name(d.name()))
+              .description(
+                  "Credentials of destination " + d.name() + " (tenant " + d.tenant() + ")")
+              .authorization(
+                  Authorization.apiKey(
+                      d.apiKeyHeader(),
+                      SecretValue.secretsManager(
+                          d.apiKeySecretArn(),
+                          SecretsManagerSecretOptions.builder().jsonField("apiKey").build())))
+              .build();
+      ApiDestination destination =
+          ApiDestination.Builder.create(this, camel + "ApiDestination")
+              .apiDestinationName(config.name(d.name()))
+              .connection(connection)
+              .endpoint(d.endpoint())
+              .httpMethod(software.amazon.awscdk.services.events.HttpMethod.POST)
+              .rateLimitPerSecond(10)
+              .build();
+      Queue dlq = deadLetterQueue(config, "activation-" + d.name());
+      Rule.Builder.create(this, camel + "Rule")
+          .ruleName(config.name("activate-" + d.name()))
+          .description("Tenant " + d.tenant() + " → destination " + d.name())
+          .eventBus(bus)
+          .eventPattern(
+              EventPattern.builder()
+                  .source(List.of("meridian.cdp"))
+                  .detailType(d.detailTypes())
+                  .detail(Map.of("tenant", List.of(d.tenant())))
+                  .build())
+          .targets(
+              List.of(
+                  new software.amazon.awscdk.services.events.targets.ApiDestination(
+                      destination,
+                      ApiDestinationProps.builder()
+                          .deadLetterQueue(dlq)
+                          .retryAttempts(8)
+                          .maxEventAge(Duration.hours(24))
+                          .build())))
+          .build();
+    }
+    return bus;
+  }
+
+  /** A dead-letter queue: SQS-managed encryption, TLS only, 14 days, alarmed by Monitoring. */
+  private Queue deadLetterQueue(DeployConfig config, String name) {
+    Queue q =
+        Queue.Builder.create(this, StatefulStack.camel(name) + "Dlq")
+            .queueName(config.name(name + "-dlq"))
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
+    deadLetterQueues.put(name, q);
+    return q;
+  }
+
+  public Map<String, PipelineFunction> functions() {
+    return functions;
+  }
+
+  public Map<String, StateMachine> stateMachines() {
+    return stateMachines;
+  }
+
+  public Map<String, Queue> deadLetterQueues() {
+    return deadLetterQueues;
+  }
+
+  public HttpApi api() {
+    return api;
+  }
+
+  public EventBus activationBus() {
+    return activationBus;
+  }
+}

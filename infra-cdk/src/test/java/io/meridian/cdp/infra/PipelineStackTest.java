@@ -1,0 +1,383 @@
+package io.meridian.cdp.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class PipelineStackTest {
+  private final Template pipeline = SynthesizedApp.pipeline();
+
+  @Test
+  void everyFunctionRunsJava21OnArm64TracedWithJsonLogsAndPowertoolsSettings() {
+    pipeline.resourceCountIs("AWS::Lambda::Function", Functions.ALL.size());
+    for (FunctionSpec spec : Functions.ALL) {
+      pipeline.hasResourceProperties(
+          "AWS::Lambda::Function",
+          Map.of(
+              "FunctionName", "cdp-test-" + spec.module(),
+              "Handler", spec.handler() + "::handleRequest",
+              "Runtime", "java21",
+              "Architectures", List.of("arm64"),
+              "MemorySize", spec.memoryMb(),
+              "Timeout", spec.timeoutSeconds(),
+              "TracingConfig", Map.of("Mode", "Active"),
+              "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON")),
+              "Environment",
+                  Map.of(
+                      "Variables",
+                      Match.objectLike(
+                          Map.of(
+                              "POWERTOOLS_SERVICE_NAME",
+                              spec.module(),
+                              "POWERTOOLS_METRICS_NAMESPACE",
+                              "MeridianCDP",
+                              "JAVA_TOOL_OPTIONS",
+                              PipelineFunction.JAVA_TOOL_OPTIONS)))));
+    }
+    pipeline.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size());
+    assertThat(pipeline.findResources("AWS::Logs::LogGroup").values().toString())
+        .contains("RetentionInDays=90");
+  }
+
+  @Test
+  void eachHandlerGetsExactlyTheVariablesItReads() {
+    assertThat(variables("stream-to-raw"))
+        .containsKeys("LAKE_BUCKET", "LAKE_KMS_KEY_ID")
+        .doesNotContainKeys("CONFIG_BUCKET", "CONFIG_KEY", "STREAM_NAME");
+    assertThat(variables("ingest-api"))
+        .containsKeys("STREAM_NAME", "CONFIG_BUCKET")
+        .containsEntry("CONFIG_KEY", "cdp.yaml")
+        .doesNotContainKeys("LAKE_BUCKET", "LAKE_KMS_KEY_ID");
+    assertThat(variables("raw-to-clean"))
+        .containsKeys("LAKE_KMS_KEY_ID", "CONFIG_BUCKET", "CONFIG_KEY")
+        .doesNotContainKeys("LAKE_BUCKET", "STREAM_NAME");
+    assertThat(variables("authorizer"))
+        .containsKeys("CONFIG_BUCKET", "CONFIG_KEY")
+        .doesNotContainKeys("LAKE_BUCKET", "STREAM_NAME");
+  }
+
+  @Test
+  void snapStartOnlyWhereTheConstructorCapturesNothingThatChangesAndConcurrencyIsBounded() {
+    Map<String, Map<String, Object>> snapStarted =
+        pipeline.findResources(
+            "AWS::Lambda::Function",
+            Map.of("Properties", Map.of("SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
+    assertThat(snapStarted.values().toString())
+        .contains("cdp-test-stream-to-raw")
+        .doesNotContain("cdp-test-ingest-api", "cdp-test-raw-to-clean");
+    assertThat(snapStarted).hasSize(1);
+    pipeline.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of("FunctionName", "cdp-test-raw-to-clean", "ReservedConcurrentExecutions", 1));
+  }
+
+  @Test
+  void theStreamIsReadWithPartialBatchResponsesBisectionMaxAgeAndAnOnFailureQueue() {
+    pipeline.hasResourceProperties(
+        "AWS::Lambda::EventSourceMapping",
+        Map.of(
+            "FunctionName",
+            Match.anyValue(),
+            "StartingPosition",
+            "TRIM_HORIZON",
+            "FunctionResponseTypes",
+            List.of("ReportBatchItemFailures"),
+            "BisectBatchOnFunctionError",
+            true,
+            "MaximumRecordAgeInSeconds",
+            12 * 3600,
+            "MaximumRetryAttempts",
+            10,
+            "DestinationConfig",
+            Map.of(
+                "OnFailure",
+                Map.of(
+                    "Destination",
+                    Map.of(
+                        "Fn::GetAtt",
+                        List.of(logicalId("AWS::SQS::Queue", "StreamToRawDlq"), "Arn"))))));
+  }
+
+  @Test
+  void theApiAuthorizesWriteKeysWithACachedSimpleLambdaAuthorizerOnEveryRoute() {
+    pipeline.hasResourceProperties(
+        "AWS::ApiGatewayV2::Authorizer",
+        Map.of(
+            "AuthorizerType",
+            "REQUEST",
+            "AuthorizerPayloadFormatVersion",
+            "2.0",
+            "EnableSimpleResponses",
+            true,
+            "IdentitySource",
+            List.of("$request.header.Authorization"),
+            "AuthorizerResultTtlInSeconds",
+            300));
+    pipeline.resourceCountIs("AWS::ApiGatewayV2::Route", PipelineStack.ENDPOINTS.size());
+    for (String endpoint : PipelineStack.ENDPOINTS) {
+      pipeline.hasResourceProperties(
+          "AWS::ApiGatewayV2::Route",
+          Map.of(
+              "RouteKey",
+              "POST /v1/" + endpoint,
+              "AuthorizationType",
+              "CUSTOM",
+              "AuthorizerId",
+              Match.anyValue()));
+    }
+  }
+
+  @Test
+  void theApiThrottlesPerRouteAndWritesAccessLogsWithoutIpAddresses() {
+    pipeline.hasResourceProperties(
+        "AWS::ApiGatewayV2::Stage",
+        Map.of(
+            "StageName", "$default",
+            "DefaultRouteSettings",
+                Map.of(
+                    "ThrottlingRateLimit", 1000,
+                    "ThrottlingBurstLimit", 2000,
+                    "DetailedMetricsEnabled", true),
+            "RouteSettings",
+                Map.of(
+                    "POST /v1/batch",
+                        Map.of(
+                            "ThrottlingRateLimit", 200,
+                            "ThrottlingBurstLimit", 400,
+                            "DetailedMetricsEnabled", true),
+                    "POST /v1/import", Match.objectLike(Map.of("ThrottlingRateLimit", 200))),
+            "AccessLogSettings",
+                Map.of(
+                    "DestinationArn",
+                    Match.anyValue(),
+                    "Format",
+                    PipelineStack.ACCESS_LOG_FORMAT)));
+    assertThat(PipelineStack.ACCESS_LOG_FORMAT)
+        .contains("$context.authorizer.tenant")
+        .doesNotContain("sourceIp", "header");
+  }
+
+  @Test
+  void streamToRawMayWriteTheRawZoneButNeitherDeleteNorReadOtherZones() {
+    String policy = policyOf("StreamToRaw");
+    assertThat(policy)
+        .contains("s3:PutObject")
+        .contains("/raw/*")
+        .contains("/_unroutable/raw/*")
+        .doesNotContain("s3:DeleteObject")
+        .doesNotContain("/clean/")
+        .doesNotContain("/curated/")
+        .contains("kinesis:GetRecords");
+  }
+
+  @Test
+  void curateTasksMayDeleteOnlyCuratedSnapshotsAndPointers() {
+    String policy = policyOf("ResolveIdentities");
+    assertThat(policy).contains("s3:DeleteObject*").doesNotContain("/raw/");
+    assertThat(policy.replaceAll(".*?(\\{Action=s3:DeleteObject\\*.*?}).*", "$1"))
+        .doesNotContain("clean/");
+  }
+
+  @Test
+  void ingestMayPutRecordsAndReadOnlyTheConfigObject() {
+    String policy = policyOf("IngestApi");
+    assertThat(policy)
+        .contains("kinesis:PutRecords")
+        .contains("/cdp.yaml")
+        .doesNotContain("s3:PutObject")
+        .doesNotContain("/raw/");
+  }
+
+  @Test
+  void rawObjectsTriggerRawToCleanThroughEventBridgeAsAnS3NotificationWithADlq() {
+    pipeline.hasResourceProperties(
+        "AWS::Events::Rule",
+        Map.of(
+            "EventPattern",
+                Map.of(
+                    "source", List.of("aws.s3"),
+                    "detail-type", List.of("Object Created"),
+                    "detail",
+                        Map.of(
+                            "bucket", Map.of("name", List.of(Match.anyValue())),
+                            "object", Map.of("key", List.of(Map.of("prefix", "raw/"))))),
+            "Targets",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "DeadLetterConfig", Map.of("Arn", Match.anyValue()),
+                            "RetryPolicy", Map.of("MaximumRetryAttempts", 8),
+                            "InputTransformer",
+                                Map.of(
+                                    "InputPathsMap",
+                                        Match.objectLike(
+                                            Map.of(
+                                                "detail-bucket-name", "$.detail.bucket.name",
+                                                "detail-object-key", "$.detail.object.key")),
+                                    "InputTemplate",
+                                        Match.stringLikeRegexp(
+                                            ".*\"Records\".*\"s3\".*\"key\":<detail-object-key>.*")))))));
+    pipeline.hasResourceProperties(
+        "AWS::Lambda::EventInvokeConfig",
+        Map.of(
+            "MaximumRetryAttempts",
+            2,
+            "DestinationConfig",
+            Map.of("OnFailure", Map.of("Destination", Match.anyValue()))));
+  }
+
+  @Test
+  void curateIsScheduledForTheConfiguredTenantsWithADlq() {
+    pipeline.hasResourceProperties(
+        "AWS::Scheduler::Schedule",
+        Map.of(
+            "Name", "cdp-test-curate",
+            "ScheduleExpression", "rate(1 hour)",
+            "State", "ENABLED",
+            "Target",
+                Match.objectLike(
+                    Map.of(
+                        "Input", "{\"tenants\":[\"acme\",\"globex\"]}",
+                        "DeadLetterConfig", Map.of("Arn", Match.anyValue()),
+                        "RetryPolicy", Match.objectLike(Map.of("MaximumRetryAttempts", 3))))));
+  }
+
+  @Test
+  void stateMachinesAreLoggedWithoutExecutionDataAndTraced() {
+    pipeline.hasResourceProperties(
+        "AWS::StepFunctions::StateMachine",
+        Map.of(
+            "StateMachineName", "cdp-test-curate",
+            "DefinitionS3Location", Match.anyValue(),
+            "DefinitionSubstitutions",
+                Map.of(
+                    "ResolveIdentitiesFunctionArn",
+                        Map.of("Ref", logicalId("AWS::Lambda::Alias", "ResolveIdentitiesLive")),
+                    "BuildProfilesFunctionArn",
+                        Map.of("Ref", logicalId("AWS::Lambda::Alias", "BuildProfilesLive"))),
+            "LoggingConfiguration",
+                Map.of(
+                    "Level",
+                    "ALL",
+                    "IncludeExecutionData",
+                    false,
+                    "Destinations",
+                    Match.anyValue()),
+            "TracingConfiguration", Map.of("Enabled", true)));
+  }
+
+  @Test
+  void activationDestinationsAreApiDestinationsWithSecretsManagerCredentialsAndADlq() {
+    pipeline.hasResourceProperties("AWS::Events::EventBus", Map.of("Name", "cdp-test-activation"));
+    pipeline.hasResourceProperties(
+        "AWS::Events::Connection",
+        Map.of(
+            "AuthorizationType",
+            "API_KEY",
+            "AuthParameters",
+            Map.of(
+                "ApiKeyAuthParameters",
+                Map.of(
+                    "ApiKeyName",
+                    "X-Api-Key",
+                    "ApiKeyValue",
+                    Match.stringLikeRegexp(
+                        ".*resolve:secretsmanager:arn:aws:secretsmanager:.*:SecretString:apiKey.*")))));
+    pipeline.hasResourceProperties(
+        "AWS::Events::ApiDestination",
+        Map.of("InvocationEndpoint", "https://crm.example.com/hooks/cdp", "HttpMethod", "POST"));
+    pipeline.hasResourceProperties(
+        "AWS::Events::Rule",
+        Map.of(
+            "EventBusName", Match.anyValue(),
+            "EventPattern",
+                Map.of(
+                    "source", List.of("meridian.cdp"),
+                    "detail-type", List.of("profile.updated", "segment.entered"),
+                    "detail", Map.of("tenant", List.of("acme"))),
+            "Targets",
+                List.of(
+                    Match.objectLike(
+                        Map.of("DeadLetterConfig", Map.of("Arn", Match.anyValue()))))));
+  }
+
+  @Test
+  void alarmsWatchIteratorAgeDlqsExecutionsFunctionsAndApi5xxAndNotifyTheTopic() {
+    pipeline.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "AlarmName",
+            "cdp-test-stream-to-raw-iterator-age",
+            "MetricName",
+            "IteratorAge",
+            "Threshold",
+            Monitoring.ITERATOR_AGE_MS,
+            "AlarmActions",
+            List.of(Match.anyValue())));
+    int queues = pipeline.findResources("AWS::SQS::Queue").size();
+    assertThat(queues).isEqualTo(4); // stream-to-raw, raw-to-clean, curate schedule, acme-crm
+    assertThat(
+            pipeline.findResources(
+                "AWS::CloudWatch::Alarm",
+                Map.of("Properties", Map.of("MetricName", "ApproximateNumberOfMessagesVisible"))))
+        .hasSize(queues);
+    pipeline.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "AlarmName",
+            "cdp-test-curate-executions-failed",
+            "Metrics",
+            Match.arrayWith(
+                List.of(Match.objectLike(Map.of("Expression", "failed + timedOut + aborted"))))));
+    pipeline.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "AlarmName",
+            "cdp-test-ingest-api-5xx",
+            "Threshold",
+            Monitoring.API_5XX_PERCENT,
+            "Metrics",
+            Match.arrayWith(
+                List.of(
+                    Match.objectLike(
+                        Map.of("Expression", "IF(requests > 0, 100 * errors / requests, 0)"))))));
+    pipeline.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of("AlarmName", "cdp-test-resolve-identities-errors", "MetricName", "Errors"));
+    assertThat(pipeline.findResources("AWS::CloudWatch::Alarm").values())
+        .allSatisfy(a -> assertThat(a.toString()).contains("AlarmActions"));
+    pipeline.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> variables(String module) {
+    Map<String, Map<String, Object>> found =
+        pipeline.findResources(
+            "AWS::Lambda::Function",
+            Map.of("Properties", Map.of("FunctionName", "cdp-test-" + module)));
+    Map<String, Object> props =
+        (Map<String, Object>) found.values().iterator().next().get("Properties");
+    return (Map<String, Object>) ((Map<String, Object>) props.get("Environment")).get("Variables");
+  }
+
+  private String policyOf(String functionId) {
+    Map<String, Map<String, Object>> policies = pipeline.findResources("AWS::IAM::Policy");
+    return policies.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(functionId + "RoleDefaultPolicy"))
+        .map(e -> e.getValue().toString())
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no policy of " + functionId + ": " + policies.keySet()));
+  }
+
+  private String logicalId(String type, String prefix) {
+    return pipeline.findResources(type).keySet().stream()
+        .filter(k -> k.startsWith(prefix))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " " + prefix));
+  }
+}

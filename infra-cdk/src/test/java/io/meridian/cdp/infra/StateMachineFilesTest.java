@@ -1,0 +1,95 @@
+package io.meridian.cdp.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Match;
+
+/** Every Task of every {@code statemachines/*.asl.json} invokes a function the app defines. */
+class StateMachineFilesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void everyTaskStateOfEveryAslFileInvokesAFunctionTheAppDefines() throws Exception {
+    List<StateMachineFiles.Definition> definitions =
+        StateMachineFiles.in(SynthesizedApp.REPO_ROOT.resolve("statemachines"));
+    assertThat(definitions).extracting(StateMachineFiles.Definition::name).contains("curate");
+    Set<String> placeholders =
+        Functions.ALL.stream().map(FunctionSpec::aslPlaceholder).collect(Collectors.toSet());
+    for (StateMachineFiles.Definition d : definitions) {
+      List<String> resources = new ArrayList<>();
+      tasks(JSON.readTree(d.file().toFile()), resources);
+      assertThat(resources).as(d.file() + " has Task states").isNotEmpty();
+      for (String resource : resources) {
+        assertThat(resource).as(d.file() + " Task Resource").matches("\\$\\{[A-Za-z0-9]+}");
+        String placeholder = resource.substring(2, resource.length() - 1);
+        assertThat(placeholders).as(d.file() + " " + resource).contains(placeholder);
+      }
+      // ...and the synthesized state machine substitutes each with that function's alias.
+      Map<String, Object> substitutions =
+          resources.stream()
+              .map(r -> r.substring(2, r.length() - 1))
+              .distinct()
+              .collect(
+                  Collectors.toMap(
+                      p -> p,
+                      p ->
+                          Match.objectLike(
+                              Map.of(
+                                  "Ref",
+                                  Match.stringLikeRegexp(
+                                      p.replace("FunctionArn", "") + "Live.*")))));
+      SynthesizedApp.pipeline()
+          .hasResourceProperties(
+              "AWS::StepFunctions::StateMachine",
+              Map.of(
+                  "StateMachineName",
+                  "cdp-test-" + d.name(),
+                  "DefinitionSubstitutions",
+                  substitutions));
+    }
+  }
+
+  @Test
+  void theCurateTasksAreResolveIdentitiesThenBuildProfiles() {
+    StateMachineFiles.Definition curate =
+        StateMachineFiles.read(SynthesizedApp.REPO_ROOT.resolve("statemachines/curate.asl.json"));
+    assertThat(curate.placeholders())
+        .containsExactly("ResolveIdentitiesFunctionArn", "BuildProfilesFunctionArn");
+    assertThat(curate.function("ResolveIdentitiesFunctionArn"))
+        .contains(Functions.RESOLVE_IDENTITIES);
+  }
+
+  @Test
+  void aPlaceholderNamingNoFunctionFindsNone(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("other.asl.json");
+    Files.writeString(
+        file,
+        "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":\"${NoSuchFunctionArn}\",\"End\":true}}}");
+    StateMachineFiles.Definition d = StateMachineFiles.in(dir).get(0);
+    assertThat(d.name()).isEqualTo("other");
+    assertThat(d.placeholders()).containsExactly("NoSuchFunctionArn");
+    assertThat(d.function("NoSuchFunctionArn")).isEmpty();
+  }
+
+  private static void tasks(JsonNode node, List<String> resources) {
+    if (node.isObject()) {
+      if ("Task".equals(node.path("Type").asText()) && node.has("Resource")) {
+        resources.add(node.get("Resource").asText());
+      }
+      node.fields().forEachRemaining(e -> tasks(e.getValue(), resources));
+    } else if (node.isArray()) {
+      node.forEach(n -> tasks(n, resources));
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.meridian.cdp.infra;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * One synthesis of the app for all test classes (synthesis costs seconds: jsii starts Node), with a
+ * test configuration: two tenants, an alarm e-mail and one activation destination. The function
+ * jars must have been built (the reactor packages the function modules first); a missing jar fails
+ * the synthesis, naming the jar.
+ */
+final class SynthesizedApp {
+  static final Path REPO_ROOT =
+      Path.of(System.getProperty("cdp.repoRoot", "..")).toAbsolutePath().normalize();
+
+  static final Map<String, Object> CONTEXT =
+      Map.of(
+          "cdp:env",
+          "test",
+          "cdp:tenants",
+          List.of("acme", "globex"),
+          "cdp:alarmEmail",
+          "ops@example.com",
+          "cdp:destinations",
+          List.of(
+              Map.of(
+                  "name", "acme-crm",
+                  "tenant", "acme",
+                  "detailTypes", List.of("profile.updated", "segment.entered"),
+                  "endpoint", "https://crm.example.com/hooks/cdp",
+                  "apiKeyHeader", "X-Api-Key",
+                  "apiKeySecretArn",
+                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:cdp/acme-crm-AbCdEf")));
+
+  private static App app;
+  private static CdpApp.Stacks stacks;
+  private static Template data;
+  private static Template governance;
+  private static Template pipeline;
+
+  private SynthesizedApp() {}
+
+  static synchronized CdpApp.Stacks stacks() {
+    if (stacks == null) {
+      App a = App.Builder.create().context(CONTEXT).build();
+      DeployConfig config = DeployConfig.fromContext(a.getNode()::tryGetContext);
+      stacks = CdpApp.build(a, config, REPO_ROOT);
+      app = a;
+    }
+    return stacks;
+  }
+
+  static synchronized App app() {
+    stacks();
+    return app;
+  }
+
+  static synchronized Template data() {
+    if (data == null) {
+      data = Template.fromStack(stacks().data());
+    }
+    return data;
+  }
+
+  static synchronized Template governance() {
+    if (governance == null) {
+      governance = Template.fromStack(stacks().governance());
+    }
+    return governance;
+  }
+
+  static synchronized Template pipeline() {
+    if (pipeline == null) {
+      pipeline = Template.fromStack(stacks().pipeline());
+    }
+    return pipeline;
+  }
+}
