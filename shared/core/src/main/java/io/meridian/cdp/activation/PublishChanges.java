@@ -155,14 +155,8 @@ public final class PublishChanges {
           identifiers.computeIfAbsent(i.type(), k -> new ArrayList<>()).add(i.value());
         }
       }
-      p.consent()
-          .fields()
-          .forEachRemaining(
-              e -> {
-                if (e.getValue().isBoolean()) {
-                  consent.put(e.getKey(), e.getValue().booleanValue());
-                }
-              });
+      // the profile's latest context.consent decisions and a consent object among its traits
+      consent.putAll(Consent.of(p.consent(), p.traits().get("consent")));
     }
     return MembershipChangeEvents.of(
         tenant,

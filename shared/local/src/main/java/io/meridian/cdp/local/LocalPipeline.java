@@ -117,7 +117,8 @@ public final class LocalPipeline {
     List<RunReport.Activation> out = new ArrayList<>();
     Tenants config = tenants.get();
     EventPublisher publisher = publishers.apply(config.config());
-    try (DuckDbSqlEngine sql = new DuckDbSqlEngine(lakeRoot)) {
+    DuckDbSqlEngine sql = null; // opened for the first tenant with segments, after the profiles
+    try {
       for (String tenant : curated.tenantsWithEvents()) {
         TenantConfig t = config.tenant(tenant).orElse(TenantConfig.named(tenant, tenant));
         Segments defined;
@@ -132,6 +133,9 @@ public final class LocalPipeline {
         }
         if (defined.all().isEmpty() && curated.pointer(tenant, SegmentTables.STEP).isEmpty()) {
           continue;
+        }
+        if (sql == null) {
+          sql = new DuckDbSqlEngine(lakeRoot);
         }
         ComputeSegments.Result c =
             new ComputeSegments(curated, sql, SqlDialect.DUCKDB)
@@ -154,6 +158,14 @@ public final class LocalPipeline {
       }
     } catch (SqlException e) {
       throw new IOException("computing segments failed: " + e.getMessage(), e);
+    } finally {
+      if (sql != null) {
+        try {
+          sql.close();
+        } catch (SqlException e) {
+          LOG.warn("closing DuckDB: {}", e.getMessage());
+        }
+      }
     }
     return out;
   }
