@@ -171,11 +171,6 @@ public record DeployConfig(
     }
   }
 
-  /** The defaults, for environment {@code env} and no tenants. */
-  public static DeployConfig defaults(String env) {
-    return fromContext(key -> "cdp:env".equals(key) ? env : null);
-  }
-
   /**
    * Reads the {@code cdp:*} context keys.
    *

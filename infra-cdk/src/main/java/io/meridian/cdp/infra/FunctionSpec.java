@@ -88,9 +88,4 @@ public record FunctionSpec(
   public boolean readsConfig() {
     return environment.contains(Env.CONFIG_BUCKET);
   }
-
-  /** Whether it touches the lake at all (and so needs the lake key). */
-  public boolean usesLake() {
-    return !lakeReads.isEmpty() || !lakeWrites.isEmpty() || !lakeDeletes.isEmpty();
-  }
 }

@@ -33,8 +33,6 @@ final class Monitoring extends Construct {
   /** 5xx share of API requests that alarms, percent. */
   static final int API_5XX_PERCENT = 1;
 
-  private final List<Alarm> alarms = new ArrayList<>();
-
   Monitoring(Construct scope, String id, DeployConfig config, StatefulStack data, PipelineStack p) {
     super(scope, id);
     SnsAction notify = new SnsAction(data.alarmTopic());
@@ -172,14 +170,9 @@ final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING)
             .build();
     a.addAlarmAction(notify);
-    alarms.add(a);
   }
 
   private static GraphWidget graph(String title, List<IMetric> metrics) {
     return GraphWidget.Builder.create().title(title).left(metrics).width(12).build();
-  }
-
-  List<Alarm> alarms() {
-    return List.copyOf(alarms);
   }
 }

@@ -96,7 +96,6 @@ public final class PipelineFunction extends Construct {
     env.put("POWERTOOLS_SERVICE_NAME", spec.module());
     env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
     env.put("POWERTOOLS_LOG_LEVEL", "INFO");
-    env.put("CDP_ENV", config.env());
     env.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
 
     Function.Builder fn =

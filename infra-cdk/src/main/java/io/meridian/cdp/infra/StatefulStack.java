@@ -101,6 +101,20 @@ public final class StatefulStack extends Stack {
             .enableKeyRotation(true)
             .removalPolicy(keep)
             .build();
+    // CloudTrail encrypts the log files of this account's trails with the audit key.
+    auditKey.addToResourcePolicy(
+        PolicyStatement.Builder.create()
+            .sid("CloudTrailEncryptsLogsOfThisAccountsTrails")
+            .principals(List.of(new ServicePrincipal("cloudtrail.amazonaws.com")))
+            .actions(List.of("kms:GenerateDataKey*", "kms:DescribeKey"))
+            .resources(List.of("*"))
+            .conditions(
+                Map.of(
+                    "StringLike",
+                    Map.of(
+                        "kms:EncryptionContext:aws:cloudtrail:arn",
+                        "arn:" + Aws.PARTITION + ":cloudtrail:*:" + Aws.ACCOUNT_ID + ":trail/*")))
+            .build());
 
     // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.
     this.accessLogs =

@@ -264,6 +264,29 @@ class StatefulStackTest {
   }
 
   @Test
+  void cloudTrailMayEncryptWithTheAuditKeyForThisAccountsTrailsOnly() {
+    data.hasResourceProperties(
+        "AWS::KMS::Key",
+        Map.of(
+            "KeyPolicy",
+            Map.of(
+                "Statement",
+                Match.arrayWith(
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "Sid", "CloudTrailEncryptsLogsOfThisAccountsTrails",
+                                "Principal", Map.of("Service", "cloudtrail.amazonaws.com"),
+                                "Action", List.of("kms:GenerateDataKey*", "kms:DescribeKey"),
+                                "Condition",
+                                    Map.of(
+                                        "StringLike",
+                                        Map.of(
+                                            "kms:EncryptionContext:aws:cloudtrail:arn",
+                                            Match.anyValue())))))))));
+  }
+
+  @Test
   void theTrailSelectsObjectsOfExactlyTwoBuckets() {
     String selectors = data.findResources("AWS::CloudTrail::Trail").values().toString();
     assertThat(selectors.split("Type=AWS::S3::Object")).hasSize(2);
