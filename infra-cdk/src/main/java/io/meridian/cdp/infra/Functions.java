@@ -97,10 +97,37 @@ public final class Functions {
   /** Curate task: profiles of a tenant. */
   public static final FunctionSpec BUILD_PROFILES = curateTask("BuildProfiles", "build-profiles");
 
+  /**
+   * The profile API behind API Gateway: reads the curated snapshots, never writes. It checks read
+   * keys itself (the HTTP API's authorizer is for write keys). Reads cdp.yaml at cold start: no
+   * SnapStart.
+   */
+  public static final FunctionSpec PROFILE_API =
+      new FunctionSpec(
+          "ProfileApi",
+          "profile-api",
+          HANDLER_PACKAGE + "ProfileApiHandler",
+          2048,
+          10,
+          1024,
+          false,
+          Optional.empty(),
+          LAKE_AND_CONFIG,
+          List.of("curated/", "_state/curated/"),
+          List.of(),
+          List.of(),
+          false);
+
   /** All of them, in pipeline order. */
   public static final List<FunctionSpec> ALL =
       List.of(
-          AUTHORIZER, INGEST_API, STREAM_TO_RAW, RAW_TO_CLEAN, RESOLVE_IDENTITIES, BUILD_PROFILES);
+          AUTHORIZER,
+          INGEST_API,
+          STREAM_TO_RAW,
+          RAW_TO_CLEAN,
+          RESOLVE_IDENTITIES,
+          BUILD_PROFILES,
+          PROFILE_API);
 
   private Functions() {}
 

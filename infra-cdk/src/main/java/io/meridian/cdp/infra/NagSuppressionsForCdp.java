@@ -63,6 +63,18 @@ final class NagSuppressionsForCdp {
       functionRole(fn.role());
     }
 
+    for (IConstruct route : pipeline.profileRoutes()) {
+      NagSuppressions.addResourceSuppressions(
+          route,
+          List.of(
+              suppress(
+                  "AwsSolutions-APIG4",
+                  "The profile API authenticates per request in its function: a tenant's read key"
+                      + " (hashed in cdp.yaml) selects the tenant, any other key gets 401. The"
+                      + " route's authorizer accepts write keys, which must never read profiles")),
+          true);
+    }
+
     for (Queue dlq : pipeline.deadLetterQueues().values()) {
       NagSuppressions.addResourceSuppressions(
           dlq,

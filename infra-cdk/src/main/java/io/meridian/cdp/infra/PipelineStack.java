@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
 import software.amazon.awscdk.services.events.ApiDestination;
 import software.amazon.awscdk.services.events.Authorization;
 import software.amazon.awscdk.services.events.Connection;
@@ -66,9 +67,13 @@ public final class PipelineStack extends Stack {
   /** Endpoints that take up to 500 KB and throttle lower. */
   public static final List<String> BATCH_ENDPOINTS = List.of("batch", "import");
 
+  /** Routes of the profile API (GET), answered by the profile-api function under read keys. */
+  public static final List<String> PROFILE_PATHS = List.of("/v1/profiles", "/v1/profiles/{id}");
+
   private final Map<String, PipelineFunction> functions = new LinkedHashMap<>();
   private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
   private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
+  private final List<HttpRoute> profileRoutes = new ArrayList<>();
   private final HttpApi api;
   private final EventBus activationBus;
 
@@ -162,6 +167,20 @@ public final class PipelineStack extends Stack {
               .integration(integration)
               .authorizer(writeKeys)
               .build());
+    }
+
+    // The profile API on the same HTTP API: read keys are checked by the function itself (the
+    // authorizer above accepts write keys only, which must never read profiles).
+    HttpLambdaIntegration profiles =
+        new HttpLambdaIntegration("Profiles", functions.get(Functions.PROFILE_API.id()).alias());
+    for (String path : PROFILE_PATHS) {
+      profileRoutes.addAll(
+          http.addRoutes(
+              AddRoutesOptions.builder()
+                  .path(path)
+                  .methods(List.of(HttpMethod.GET))
+                  .integration(profiles)
+                  .build()));
     }
 
     LogGroup accessLogs =
@@ -445,6 +464,11 @@ public final class PipelineStack extends Stack {
 
   public Map<String, StateMachine> stateMachines() {
     return stateMachines;
+  }
+
+  /** The profile API's routes (no API Gateway authorizer: the function checks read keys). */
+  public List<HttpRoute> profileRoutes() {
+    return profileRoutes;
   }
 
   public Map<String, Queue> deadLetterQueues() {

@@ -117,7 +117,9 @@ class PipelineStackTest {
             List.of("$request.header.Authorization"),
             "AuthorizerResultTtlInSeconds",
             300));
-    pipeline.resourceCountIs("AWS::ApiGatewayV2::Route", PipelineStack.ENDPOINTS.size());
+    pipeline.resourceCountIs(
+        "AWS::ApiGatewayV2::Route",
+        PipelineStack.ENDPOINTS.size() + PipelineStack.PROFILE_PATHS.size());
     for (String endpoint : PipelineStack.ENDPOINTS) {
       pipeline.hasResourceProperties(
           "AWS::ApiGatewayV2::Route",
@@ -129,6 +131,26 @@ class PipelineStackTest {
               "AuthorizerId",
               Match.anyValue()));
     }
+  }
+
+  @Test
+  void theProfileApiIsServedByItsFunctionWhichChecksReadKeysAndOnlyReadsTheCuratedZone() {
+    for (String path : PipelineStack.PROFILE_PATHS) {
+      pipeline.hasResourceProperties(
+          "AWS::ApiGatewayV2::Route",
+          Map.of("RouteKey", "GET " + path, "AuthorizationType", "NONE"));
+    }
+    pipeline.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "FunctionName",
+            "cdp-test-profile-api",
+            "Handler",
+            "io.meridian.cdp.fn.ProfileApiHandler::handleRequest",
+            "Architectures",
+            List.of("arm64")));
+    assertThat(Functions.PROFILE_API.lakeWrites()).isEmpty();
+    assertThat(Functions.PROFILE_API.lakeDeletes()).isEmpty();
   }
 
   @Test
