@@ -83,8 +83,15 @@ public final class LocalEventBus implements EventPublisher {
     return activationDir.resolve(tenant).resolve(destination + ".dead-letter.jsonl");
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Publishes run one at a time (a second call waits), so that file sinks and dead-letter files
+   * are only ever appended by one publish. Events of a tenant that is not configured count as
+   * unmatched.
+   */
   @Override
-  public PublishReport publish(List<ActivationEvent> events) {
+  public synchronized PublishReport publish(List<ActivationEvent> events) {
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
     Map<String, Optional<Tenant>> tenants = new LinkedHashMap<>();
     int unmatched = 0;

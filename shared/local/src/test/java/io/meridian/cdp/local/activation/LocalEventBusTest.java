@@ -330,6 +330,50 @@ class LocalEventBusTest {
   }
 
   @Test
+  void retriesAResponseWhoseBodyNeverEndsThenDeadLetters() throws IOException {
+    ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    closeLater.add(stalling);
+    List<Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread server =
+        new Thread(
+            () -> {
+              while (!stalling.isClosed()) {
+                try {
+                  Socket s = stalling.accept();
+                  open.add(s);
+                  closeLater.add(s);
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ok\""
+                              .getBytes(StandardCharsets.US_ASCII));
+                  s.getOutputStream().flush();
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
+    server.setDaemon(true);
+    server.start();
+    LocalEventBus bus =
+        bus(
+            webhook(
+                "crm",
+                "http://127.0.0.1:" + stalling.getLocalPort() + "/hook",
+                300,
+                2,
+                null,
+                null));
+
+    PublishReport report = bus.publish(events(1));
+
+    assertThat(report.destination("acme", "crm").orElseThrow())
+        .isEqualTo(new DestinationReport("acme", "crm", 1, 0, 0, 1, 1));
+    assertThat(open).hasSize(2);
+    assertThat(deadLetters(bus, "crm").get(0).get("last_error").asText())
+        .isEqualTo("gave up after 2 attempts: no response within 300 ms");
+  }
+
+  @Test
   void retriesARefusedConnectionThenDeadLetters() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
