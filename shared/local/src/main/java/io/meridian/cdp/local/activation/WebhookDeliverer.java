@@ -17,6 +17,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * POSTs each payload to one webhook URL, signed, with retries (docs/ACTIVATION.md):
@@ -64,15 +66,25 @@ final class WebhookDeliverer implements Deliverer {
   private final HttpClient client;
 
   WebhookDeliverer(
-      URI url, String secret, Duration timeout, int maxAttempts, Backoff backoff, Clock clock) {
+      URI url,
+      String secret,
+      Duration timeout,
+      int maxAttempts,
+      Backoff backoff,
+      Clock clock,
+      SSLContext tls) {
     this.url = url;
     this.secret = secret;
     this.timeout = timeout;
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.clock = clock;
+    HttpClient.Builder builder = HttpClient.newBuilder();
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
     this.client =
-        HttpClient.newBuilder()
+        builder
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(timeout)
@@ -109,6 +121,9 @@ final class WebhookDeliverer implements Deliverer {
         } catch (HttpTimeoutException | TimeoutException e) {
           status = 0;
           error = "no response within " + timeout.toMillis() + " ms";
+        } catch (SSLException e) {
+          status = 0;
+          error = "TLS failure: " + describe(e);
         } catch (ConnectException e) {
           status = 0;
           error = "could not connect: " + describe(e);
