@@ -569,6 +569,55 @@ class LocalEventBusTest {
   }
 
   @Test
+  void aDestinationWrittenInCdpYamlWithAFileSecretDeliversSigned() throws IOException {
+    TestReceiver receiver = receiver((r, attempt) -> 200);
+    LocalSecretStore secrets = LocalSecretStore.forDataDir(data);
+    secrets.put("acme-crm", "whsec_from_file\n");
+    Path yaml = data.resolve("cdp.yaml");
+    Files.writeString(
+        yaml,
+        """
+        version: 1
+        tenants:
+        - id: acme
+          destinations:
+          - id: crm
+            type: webhook
+            url: %s
+            secret: file:acme-crm
+            consentPurpose: advertising
+            pattern:
+              detail-type: [Segment Membership Changed]
+              detail: {segment: {id: [{prefix: vi}]}, change: [entered]}
+            payload: {email: $.detail.traits.email, event: $.detail.event_id}
+        """
+            .formatted(receiver.url()));
+    LocalEventBus bus =
+        new LocalEventBus(
+            io.meridian.cdp.tenant.ConfigFile.load(yaml), data, secrets, Duration.ofMinutes(1));
+    List<ActivationEvent> events =
+        List.of(event("p-1", Map.of()), event("p-2", Map.of("advertising", false)));
+
+    PublishReport report = bus.publish(events);
+
+    assertThat(report.destination("acme", "crm").orElseThrow())
+        .isEqualTo(new DestinationReport("acme", "crm", 2, 1, 1, 0, 0));
+    TestReceiver.Received r = receiver.received().get(0);
+    assertThat(
+            WebhookSignature.verify(
+                "whsec_from_file",
+                r.header(WebhookSignature.HEADER),
+                r.body(),
+                Instant.now(),
+                Duration.ofMinutes(5)))
+        .isTrue();
+    assertThat(JSON.readTree(r.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"email\": \"p-1@example.com\", \"event\": \"" + events.get(0).id() + "\"}"));
+  }
+
+  @Test
   void deliveryIdsAreStablePerEventAndDestination() {
     assertThat(LocalEventBus.deliveryId("e", "acme", "crm"))
         .isEqualTo(LocalEventBus.deliveryId("e", "acme", "crm"))
