@@ -6,6 +6,7 @@ import io.meridian.cdp.accounting.RunReport;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.local.LocalPipeline;
+import io.meridian.cdp.local.activation.WebhookReceiver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -29,11 +30,12 @@ final class ActivationDemo {
       PrintWriter out,
       LocalRuntime rt,
       LocalPipeline pipeline,
-      DemoReceiver receiver,
+      WebhookReceiver webhooks,
       int port,
       String writeKey,
       String readKey)
       throws Exception {
+    Inbox receiver = new Inbox(webhooks);
     HttpClient client = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + port;
     boolean ok = true;
@@ -49,7 +51,7 @@ final class ActivationDemo {
                   "SELECT segment_id, count(*) AS members FROM curated.segment_membership WHERE"
                       + " tenant = 'demo' GROUP BY 1 ORDER BY 1")));
     }
-    List<DemoReceiver.Received> first = receiver.take();
+    List<WebhookReceiver.Delivery> first = receiver.take();
     ok &= report(out, first, "   the webhook receiver at " + receiver.url() + " got");
     if (!first.isEmpty()) {
       out.println("   one of them:");
@@ -80,12 +82,12 @@ final class ActivationDemo {
     }
     RunReport gold = pipeline.runOnce();
     out.println(indent(gold.toTable()));
-    List<DemoReceiver.Received> entered = receiver.take();
+    List<WebhookReceiver.Delivery> entered = receiver.take();
     ok &= report(out, entered, "   received");
     ok &= count(entered, "entered") == users.size();
     ok &= identify(client, base, writeKey, users.get(0), "silver");
     pipeline.runOnce();
-    List<DemoReceiver.Received> exited = receiver.take();
+    List<WebhookReceiver.Delivery> exited = receiver.take();
     ok &= report(out, exited, "   after the cancellation, received");
     ok &= count(exited, "exited") == 1;
 
@@ -120,12 +122,33 @@ final class ActivationDemo {
     return ok;
   }
 
-  private static boolean report(PrintWriter out, List<DemoReceiver.Received> got, String what) {
-    long valid = got.stream().filter(DemoReceiver.Received::signatureValid).count();
+  /** What the receiver got since the last look. */
+  private static final class Inbox {
+    private final WebhookReceiver receiver;
+    private int seen;
+
+    Inbox(WebhookReceiver receiver) {
+      this.receiver = receiver;
+    }
+
+    String url() {
+      return receiver.url();
+    }
+
+    List<WebhookReceiver.Delivery> take() {
+      List<WebhookReceiver.Delivery> all = receiver.received();
+      List<WebhookReceiver.Delivery> fresh = all.subList(seen, all.size());
+      seen = all.size();
+      return fresh;
+    }
+  }
+
+  private static boolean report(PrintWriter out, List<WebhookReceiver.Delivery> got, String what) {
+    long valid = got.stream().filter(WebhookReceiver.Delivery::signatureValid).count();
     out.printf(
         "%s %d events (%d entered, %d exited); valid signatures: %d of %d%n",
         what, got.size(), count(got, "entered"), count(got, "exited"), valid, got.size());
-    for (DemoReceiver.Received r : got.subList(0, Math.min(got.size(), 5))) {
+    for (WebhookReceiver.Delivery r : got.subList(0, Math.min(got.size(), 5))) {
       JsonNode d = r.body().path("detail");
       out.printf(
           "     %-8s %-12s %s %s%n",
@@ -140,7 +163,7 @@ final class ActivationDemo {
     return valid == got.size();
   }
 
-  private static long count(List<DemoReceiver.Received> got, String change) {
+  private static long count(List<WebhookReceiver.Delivery> got, String change) {
     return got.stream()
         .filter(r -> r.body().path("detail").path("change").asText().equals(change))
         .count();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       TenantsCommand.class,
       SourcesCommand.class,
+      SecretsCommand.class,
       ImportCommand.class,
       SqlCommand.class,
       ProfileCommand.class,

@@ -9,6 +9,7 @@ import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.local.HttpIngestServer;
 import io.meridian.cdp.local.LocalPipeline;
 import io.meridian.cdp.local.activation.LocalSecretStore;
+import io.meridian.cdp.local.activation.WebhookReceiver;
 import io.meridian.cdp.profile.ProfileApi;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ReadKeys;
@@ -73,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
       String secret = WriteKeys.generate().substring(3);
       LocalSecretStore.forDataDir(rt.data()).put(WEBHOOK_SECRET, secret);
       DemoSegments.ensure(rt.data());
-      DemoReceiver receiver = new DemoReceiver(secret, rt.clock());
+      WebhookReceiver receiver = new WebhookReceiver(0, secret, delivery -> {});
       Tenants tenants = withDemoKeys(rt.tenants().config(), key, readKey, receiver.url());
       IngestService ingest =
           new IngestService(() -> tenants, rt.spool(), new RateLimiter(), rt.validator());

@@ -669,4 +669,31 @@ class CliTest {
     assertOneLineError(r);
     assertThat(r.err()).contains("--fail-percent 0-99");
   }
+
+  @Test
+  void secretsSetGeneratesAnOwnerOnlySecretTheBusCanRead() throws IOException {
+    Result r = cdp("secrets", "set", "acme-crm", "--generate");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    Matcher m = Pattern.compile("whsec_[0-9a-f]{64}").matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    Path file = data.resolve("secrets").resolve("acme-crm");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(
+            io.meridian.cdp.local.activation.LocalSecretStore.forDataDir(data)
+                .secret(io.meridian.cdp.secret.SecretRef.parse("file:acme-crm")))
+        .isEqualTo(m.group());
+    assertThat(r.out()).contains("secret: file:acme-crm");
+  }
+
+  @Test
+  void secretsSetRefusesANameThatIsAPath() {
+    Result r = cdp("secrets", "set", "../x", "--generate");
+
+    assertOneLineError(r);
+    assertThat(r.err()).contains("secret name after 'file:' is invalid");
+  }
 }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class LocalEventBus implements EventPublisher {
   private final SecretStore secrets;
   private final Duration deadline;
   private final Clock clock;
+  private final SSLContext tls; // null: the JDK's default trust store (tests pass their own)
 
   /**
    * @param config the tenants and their destinations
@@ -58,11 +60,16 @@ public final class LocalEventBus implements EventPublisher {
    * @param deadline the longest one {@link #publish} may take
    */
   public LocalEventBus(CdpConfig config, Path dataDir, SecretStore secrets, Duration deadline) {
-    this(config, dataDir, secrets, deadline, Clock.systemUTC());
+    this(config, dataDir, secrets, deadline, Clock.systemUTC(), null);
   }
 
   LocalEventBus(
-      CdpConfig config, Path dataDir, SecretStore secrets, Duration deadline, Clock clock) {
+      CdpConfig config,
+      Path dataDir,
+      SecretStore secrets,
+      Duration deadline,
+      Clock clock,
+      SSLContext tls) {
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("the publish deadline must be positive, not " + deadline);
     }
@@ -71,6 +78,7 @@ public final class LocalEventBus implements EventPublisher {
     this.secrets = secrets;
     this.deadline = deadline;
     this.clock = clock;
+    this.tls = tls;
   }
 
   /** Where the file sink of {@code destination} writes. */
@@ -83,8 +91,15 @@ public final class LocalEventBus implements EventPublisher {
     return activationDir.resolve(tenant).resolve(destination + ".dead-letter.jsonl");
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Publishes run one at a time (a second call waits), so that file sinks and dead-letter files
+   * are only ever appended by one publish. Events of a tenant that is not configured count as
+   * unmatched.
+   */
   @Override
-  public PublishReport publish(List<ActivationEvent> events) {
+  public synchronized PublishReport publish(List<ActivationEvent> events) {
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
     Map<String, Optional<Tenant>> tenants = new LinkedHashMap<>();
     int unmatched = 0;
@@ -182,7 +197,8 @@ public final class LocalEventBus implements EventPublisher {
         Duration.ofMillis(d.timeoutMillisOrDefault()),
         d.maxAttemptsOrDefault(),
         d.backoffOrDefault(),
-        clock);
+        clock,
+        tls);
   }
 
   private static byte[] body(Lane lane, ObjectNode envelope) {

@@ -5,6 +5,8 @@
  * Deliverer} (signed webhook with retries, backoff and a dead-letter file, or a JSON Lines file
  * sink) — so that one slow or failing destination never delays another. A run never outlasts its
  * deadline. {@link io.meridian.cdp.local.activation.LocalSecretStore} resolves signing secrets from
- * owner-only files or environment variables. See docs/ACTIVATION.md.
+ * owner-only files or environment variables; {@link
+ * io.meridian.cdp.local.activation.WebhookReceiver} is a verifying receiver for the demo and
+ * end-to-end tests. See docs/ACTIVATION.md.
  */
 package io.meridian.cdp.local.activation;

@@ -338,6 +338,50 @@ class LocalEventBusTest {
   }
 
   @Test
+  void retriesAResponseWhoseBodyNeverEndsThenDeadLetters() throws IOException {
+    ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    closeLater.add(stalling);
+    List<Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread server =
+        new Thread(
+            () -> {
+              while (!stalling.isClosed()) {
+                try {
+                  Socket s = stalling.accept();
+                  open.add(s);
+                  closeLater.add(s);
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ok\""
+                              .getBytes(StandardCharsets.US_ASCII));
+                  s.getOutputStream().flush();
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
+    server.setDaemon(true);
+    server.start();
+    LocalEventBus bus =
+        bus(
+            webhook(
+                "crm",
+                "http://127.0.0.1:" + stalling.getLocalPort() + "/hook",
+                300,
+                2,
+                null,
+                null));
+
+    PublishReport report = bus.publish(events(1));
+
+    assertThat(report.destination("acme", "crm").orElseThrow())
+        .isEqualTo(new DestinationReport("acme", "crm", 1, 0, 0, 1, 1));
+    assertThat(open).hasSize(2);
+    assertThat(deadLetters(bus, "crm").get(0).get("last_error").asText())
+        .isEqualTo("gave up after 2 attempts: no response within 300 ms");
+  }
+
+  @Test
   void retriesARefusedConnectionThenDeadLetters() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -530,6 +574,55 @@ class LocalEventBusTest {
     assertThat(deadLetters(bus, "crm").get(0).get("last_error").asText())
         .isEqualTo(
             "signing secret unavailable: secret env:NOT_SET: environment variable NOT_SET is not set");
+  }
+
+  @Test
+  void aDestinationWrittenInCdpYamlWithAFileSecretDeliversSigned() throws IOException {
+    TestReceiver receiver = receiver((r, attempt) -> 200);
+    LocalSecretStore secrets = LocalSecretStore.forDataDir(data);
+    secrets.put("acme-crm", "whsec_from_file\n");
+    Path yaml = data.resolve("cdp.yaml");
+    Files.writeString(
+        yaml,
+        """
+        version: 1
+        tenants:
+        - id: acme
+          destinations:
+          - id: crm
+            type: webhook
+            url: %s
+            secret: file:acme-crm
+            consentPurpose: advertising
+            pattern:
+              detail-type: [Segment Membership Changed]
+              detail: {segment: {id: [{prefix: vi}]}, change: [entered]}
+            payload: {email: $.detail.traits.email, event: $.detail.event_id}
+        """
+            .formatted(receiver.url()));
+    LocalEventBus bus =
+        new LocalEventBus(
+            io.meridian.cdp.tenant.ConfigFile.load(yaml), data, secrets, Duration.ofMinutes(1));
+    List<ActivationEvent> events =
+        List.of(event("p-1", Map.of()), event("p-2", Map.of("advertising", false)));
+
+    PublishReport report = bus.publish(events);
+
+    assertThat(report.destination("acme", "crm").orElseThrow())
+        .isEqualTo(new DestinationReport("acme", "crm", 2, 1, 1, 0, 0));
+    TestReceiver.Received r = receiver.received().get(0);
+    assertThat(
+            WebhookSignature.verify(
+                "whsec_from_file",
+                r.header(WebhookSignature.HEADER),
+                r.body(),
+                Instant.now(),
+                Duration.ofMinutes(5)))
+        .isTrue();
+    assertThat(JSON.readTree(r.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"email\": \"p-1@example.com\", \"event\": \"" + events.get(0).id() + "\"}"));
   }
 
   @Test
