@@ -135,7 +135,9 @@ class WebhookHttpsTest {
     return new LocalEventBus(
         new CdpConfig(
             1,
-            List.of(new TenantConfig("acme", "Acme", null, null, List.of(), null, List.of(hook)))),
+            List.of(
+                new TenantConfig(
+                    "acme", "Acme", null, null, List.of(), null, null, null, List.of(hook)))),
         dir,
         new LocalSecretStore(dir.resolve("secrets"), Map.of("HOOK_SECRET", SECRET)),
         Duration.ofMinutes(1),

@@ -40,7 +40,8 @@ class WebhookReceiverTest {
             new CdpConfig(
                 1,
                 List.of(
-                    new TenantConfig("acme", "Acme", null, null, List.of(), null, List.of(hook)))),
+                    new TenantConfig(
+                        "acme", "Acme", null, null, List.of(), null, null, null, List.of(hook)))),
             data,
             new LocalSecretStore(data.resolve("secrets"), Map.of("SECRET", secret)),
             Duration.ofMinutes(1))
