@@ -25,7 +25,8 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
   /**
    * What compute-segments and publish-changes did for one tenant: segments evaluated, their
    * members, who entered and exited, and what became of the resulting events: delivered,
-   * dead-lettered, not sent for lack of consent, or matched by no destination.
+   * dead-lettered, not sent for lack of consent, or matched by no destination. {@code problem} says
+   * why the tenant's segments were not computed (empty when they were).
    */
   public record Activation(
       String tenant,
@@ -37,7 +38,17 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
       long delivered,
       long deadLettered,
       long excludedByConsent,
-      long unmatched) {}
+      long unmatched,
+      String problem) {
+    public Activation {
+      problem = problem == null ? "" : problem;
+    }
+
+    /** A tenant whose segments could not be computed, and why; its membership stays as it was. */
+    public static Activation failed(String tenant, String problem) {
+      return new Activation(tenant, 0, 0, 0, 0, 0, 0, 0, 0, 0, problem);
+    }
+  }
 
   /** This report with the segment and activation figures of the run. */
   public RunReport withActivation(List<Activation> figures) {
@@ -217,6 +228,9 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
                 a.deadLettered(),
                 a.excludedByConsent(),
                 a.unmatched()));
+        if (!a.problem().isEmpty()) {
+          out.append(String.format("%-16s   NOT COMPUTED: %s%n", "", a.problem()));
+        }
       }
     }
     return out.toString();

@@ -129,6 +129,10 @@ public final class LocalPipeline {
               "tenant {}: segments not computed, the definitions are invalid: {}",
               tenant,
               e.getMessage());
+          out.add(
+              RunReport.Activation.failed(
+                  tenant,
+                  "invalid segment definitions, membership kept as it was: " + e.getMessage()));
           continue;
         }
         if (defined.all().isEmpty() && curated.pointer(tenant, SegmentTables.STEP).isEmpty()) {
@@ -153,7 +157,8 @@ public final class LocalPipeline {
                   p.delivered(),
                   p.deadLettered(),
                   p.excludedByConsent(),
-                  p.unmatched()));
+                  p.unmatched(),
+                  ""));
         }
       }
     } catch (SqlException e) {

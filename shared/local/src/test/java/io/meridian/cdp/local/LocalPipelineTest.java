@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.cdp.accounting.AccountingLedger;
 import io.meridian.cdp.accounting.RunReport;
+import io.meridian.cdp.activation.PublishReport;
 import io.meridian.cdp.clean.RawToClean;
 import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.ingest.IngestRequest;
@@ -132,6 +133,29 @@ class LocalPipelineTest {
     assertThat(countIn("SELECT count(*) FROM clean.events")).isEqualTo(4);
     assertThat(countIn("SELECT count(DISTINCT message_id) FROM clean.events")).isEqualTo(4);
     assertThat(countIn("SELECT count(*) FROM raw.events")).isEqualTo(6);
+  }
+
+  @Test
+  void invalidSegmentDefinitionsAreReportedAndLeaveTheMembershipAsItWas() throws Exception {
+    try (Spool spool = new Spool(temp.resolve("spool"))) {
+      ingestSample(ingest(spool));
+      RunReport report =
+          pipeline(spool)
+              .withActivation(
+                  tenant -> {
+                    throw new IllegalArgumentException(
+                        "segment 'vip' at where.computed: unknown computed trait 'ltv'");
+                  },
+                  config -> events -> new PublishReport(events.size(), events.size(), List.of()))
+              .runOnce();
+
+      assertThat(report.activation())
+          .singleElement()
+          .satisfies(a -> assertThat(a.problem()).contains("unknown computed trait 'ltv'"));
+      assertThat(report.toTable())
+          .contains("NOT COMPUTED: invalid segment definitions, membership kept as it was");
+    }
+    assertThat(lake.list("_state/curated/tenant=acme/segments.json")).isEmpty();
   }
 
   @Test
