@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       SegmentsCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      CostCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Cdp implements Runnable {
