@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
       IngestBench.class,
       ConvertBench.class,
       IdentityQualityBench.class,
-      IdentityBench.class
+      IdentityBench.class,
+      SegmentBench.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
