@@ -111,20 +111,17 @@ final class SegmentBench implements Callable<Integer> {
         }
         out.flush();
 
-        // (a) one typical audience
+        // (a) one typical audience, alone
         Segments typical = SegmentDefinitions.parse(nodes(TYPICAL));
         Segment segment = typical.find("typical").orElseThrow();
         SegmentCompiler compiler = new SegmentCompiler(SqlDialect.DUCKDB);
         out.printf("(a) typical audience: %s%n", segment.condition().describe());
+        SegmentQuery warm = compiler.members(TENANT, segment, typical, NOW);
+        engine.query(warm.sql(), warm.parameters()); // warms the file cache and DuckDB's metadata
         double[] ours = new double[repeat];
         double[] direct = new double[repeat];
         double[] compile = new double[repeat];
         long members = -1;
-        // one untimed run of each warms the file cache and DuckDB's metadata cache
-        engine.query(
-            compiler.members(TENANT, segment, typical, NOW).sql(),
-            compiler.members(TENANT, segment, typical, NOW).parameters());
-        rawRun(raw, inline(compiler.members(TENANT, segment, typical, NOW)));
         for (int i = 0; i < repeat; i++) {
           t = System.nanoTime();
           SegmentQuery q = compiler.members(TENANT, segment, typical, NOW);
@@ -135,28 +132,55 @@ final class SegmentBench implements Callable<Integer> {
           t = System.nanoTime();
           long n = rawRun(raw, inline(q));
           direct[i] = seconds(t);
-          if (n != members) {
-            throw new IllegalStateException(
-                "raw DuckDB found " + n + " members, our path " + members);
-          }
+          check(n, members);
         }
         out.printf(
-            "(a) ours (compile + SqlEngine.query, bound parameters): median %.3f s (min %.3f,"
-                + " compile %.1f µs); raw DuckDB, same SQL with literals: median %.3f s (min"
-                + " %.3f); %,d members%n",
+            "(a) alone, over the Parquet table: ours (compile + SqlEngine.query, bound parameters,"
+                + " ids fetched) median %.3f s (min %.3f; compile %.0f µs); raw DuckDB, same SQL"
+                + " with literals, ids read over JDBC: median %.3f s (min %.3f); %,d members%n",
             median(ours), min(ours), median(compile) * 1e6, median(direct), min(direct), members);
         out.flush();
 
-        // (b) many audiences in one run
+        // (a') the same audience within a run: staged table first
+        t = System.nanoTime();
+        SegmentCompiler.Staged staged = compiler.stage(TENANT, typical);
+        engine.query(staged.create().sql(), staged.create().parameters());
+        double stageTypical = seconds(t);
+        stagedRaw(raw, staged, staged.members(segment, NOW));
+        for (int i = 0; i < repeat; i++) {
+          t = System.nanoTime();
+          SegmentQuery q = staged.members(segment, NOW);
+          QueryResult r = engine.query(q.sql(), q.parameters());
+          ours[i] = seconds(t);
+          check(r.rows().size(), members);
+          t = System.nanoTime();
+          check(rawRun(raw, inline(q)), members);
+          direct[i] = seconds(t);
+        }
+        out.printf(
+            "(a') staged (the traits it uses extracted once, %.2f s): ours median %.3f s (min"
+                + " %.3f), raw DuckDB median %.3f s (min %.3f)%n",
+            stageTypical, median(ours), min(ours), median(direct), min(direct));
+        engine.query(SegmentCompiler.Staged.DROP);
+        out.flush();
+
+        // (b) many audiences in one run: stage once, then each audience computed in the engine
         Segments many = SegmentDefinitions.parse(audienceDefinitions(audiences, new Random(7)));
         t = System.nanoTime();
+        SegmentCompiler.Staged run = compiler.stage(TENANT, many);
+        engine.query(run.create().sql(), run.create().parameters());
+        double stage = seconds(t);
         long total = 0;
         double slowest = 0;
         String slowestId = "";
+        List<String> rawSql = new ArrayList<>();
         for (Segment s : many.all()) {
           long one = System.nanoTime();
-          SegmentQuery q = compiler.members(TENANT, s, many, NOW);
-          total += engine.query(q.sql(), q.parameters()).rows().size();
+          SegmentQuery q = run.members(s, NOW);
+          SegmentQuery counted =
+              new SegmentQuery("SELECT count(*) FROM (" + q.sql() + ") m", q.parameters());
+          total += (Long) engine.query(counted.sql(), counted.parameters()).scalar();
+          rawSql.add(inline(counted));
           double d = seconds(one);
           if (d > slowest) {
             slowest = d;
@@ -164,27 +188,66 @@ final class SegmentBench implements Callable<Integer> {
           }
         }
         double oursMany = seconds(t);
+        double queries = oursMany - stage;
+        // raw: the same statements with literals, on a connection with the same staged table
         t = System.nanoTime();
+        stagedRaw(raw, run, run.members(many.all().get(0), NOW));
         long rawTotal = 0;
-        for (Segment s : many.all()) {
-          rawTotal += rawRun(raw, inline(compiler.members(TENANT, s, many, NOW)));
+        for (String q : rawSql) {
+          try (Statement st = raw.createStatement();
+              ResultSet rs = st.executeQuery(q)) {
+            rs.next();
+            rawTotal += rs.getLong(1);
+          }
         }
         double rawMany = seconds(t);
-        if (rawTotal != total) {
-          throw new IllegalStateException(
-              "raw DuckDB found " + rawTotal + " memberships, ours " + total);
-        }
+        check(rawTotal, total);
         out.printf(
-            "(b) %d audiences, one after the other: ours %.2f s (%.3f s each on average, slowest"
-                + " %.3f s), raw DuckDB %.2f s; %,d memberships in all%n",
-            many.all().size(), oursMany, oursMany / many.all().size(), slowest, rawMany, total);
+            "(b) %d audiences in one run: ours %.2f s = staging %.2f s + %.2f s of queries (%.3f"
+                + " s each on average, slowest %.3f s); raw DuckDB %.2f s (staging included);"
+                + " %,d memberships in all (counted in the engine, not fetched)%n",
+            many.all().size(),
+            oursMany,
+            stage,
+            queries,
+            queries / many.all().size(),
+            slowest,
+            rawMany,
+            total);
         out.printf("    slowest: %s%n", SegmentsCommand.shorten(slowestId, 160));
+        // (b') the same audiences without staging, each reading the Parquet table
+        int unstaged = Math.min(many.all().size(), 10);
+        t = System.nanoTime();
+        for (Segment s : many.all().subList(0, unstaged)) {
+          SegmentQuery q = compiler.members(TENANT, s, many, NOW);
+          engine.query("SELECT count(*) FROM (" + q.sql() + ") m", q.parameters());
+        }
+        double perUnstaged = seconds(t) / unstaged;
+        out.printf(
+            "(b') without staging, each audience reads the Parquet table: %.3f s each on average"
+                + " (first %d audiences)%n",
+            perUnstaged, unstaged);
         out.flush();
       }
       return 0;
     } finally {
       IngestBench.deleteTree(dir);
     }
+  }
+
+  private static void check(long raw, long ours) {
+    if (raw != ours) {
+      throw new IllegalStateException("raw DuckDB found " + raw + " members, our path " + ours);
+    }
+  }
+
+  /** Stages the run's table on the raw connection (with literals); returns the query's SQL. */
+  private static String stagedRaw(Connection raw, SegmentCompiler.Staged staged, SegmentQuery q)
+      throws java.sql.SQLException {
+    try (Statement st = raw.createStatement()) {
+      st.execute(inline(staged.create()));
+    }
+    return inline(q);
   }
 
   /** The COPY statement writing N synthetic profiles (deterministic: hashes of the row number). */

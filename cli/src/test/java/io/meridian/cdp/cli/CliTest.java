@@ -574,6 +574,22 @@ class CliTest {
   }
 
   @Test
+  void segmentsBenchComputesEveryAudienceSmall() {
+    // The benchmark path end to end, small; it checks itself that raw DuckDB finds the same
+    // members.
+    Result r =
+        cdpWithoutData(
+            "bench", "segments", "--profiles", "20000", "--audiences", "5", "--repeat", "1");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("20,000 profiles")
+        .containsPattern("\\(a\\) alone.*[0-9,]+ members")
+        .contains("(a') staged")
+        .containsPattern("\\(b\\) 5 audiences in one run: .* [0-9,]+ memberships in all")
+        .contains("(b') without staging");
+  }
+
+  @Test
   void refusesIdentityRulesWithAnErrorNamingTheLine() throws IOException {
     Path config =
         write(
