@@ -54,20 +54,16 @@ public final class SegmentCompiler {
       throw new UnsupportedOperationException("staging is for DuckDB; Athena runs members()");
     }
     Map<List<String>, String> columns = new LinkedHashMap<>();
+    java.util.Set<ComputedTrait> computed = java.util.EnumSet.noneOf(ComputedTrait.class);
     for (Segment s : all.all()) {
-      collectTraits(s.condition(), columns);
+      collectFields(s.condition(), columns, computed);
     }
     Sql create =
         new Sql()
-            .sql(
-                "CREATE OR REPLACE TEMP TABLE "
-                    + Staged.TABLE
-                    + " AS SELECT tenant, profile_id, "
-                    + String.join(
-                        ", ",
-                        java.util.Arrays.stream(ComputedTrait.values())
-                            .map(ComputedTrait::column)
-                            .toList()));
+            .sql("CREATE OR REPLACE TEMP TABLE " + Staged.TABLE + " AS SELECT tenant, profile_id");
+    for (ComputedTrait c : computed) {
+      create.sql(", " + c.column());
+    }
     int k = 1;
     for (String column : columns.values()) {
       create.sql(", tv[" + k++ + "] AS " + column);
@@ -86,16 +82,21 @@ public final class SegmentCompiler {
         create.build(), new SegmentCompiler(dialect, Staged.TABLE, columns), tenant, all);
   }
 
-  private static void collectTraits(Condition c, Map<List<String>, String> out) {
+  /** The trait paths (each given a column name) and computed traits a condition reads. */
+  private static void collectFields(
+      Condition c, Map<List<String>, String> traits, java.util.Set<ComputedTrait> computed) {
     if (c instanceof Condition.All all) {
-      all.conditions().forEach(x -> collectTraits(x, out));
+      all.conditions().forEach(x -> collectFields(x, traits, computed));
     } else if (c instanceof Condition.Any any) {
-      any.conditions().forEach(x -> collectTraits(x, out));
+      any.conditions().forEach(x -> collectFields(x, traits, computed));
     } else if (c instanceof Condition.Not not) {
-      collectTraits(not.condition(), out);
-    } else if (c instanceof Condition.Compare cmp
-        && cmp.field() instanceof Condition.Field.Trait t) {
-      out.computeIfAbsent(t.path(), p -> "t" + out.size());
+      collectFields(not.condition(), traits, computed);
+    } else if (c instanceof Condition.Compare cmp) {
+      if (cmp.field() instanceof Condition.Field.Trait t) {
+        traits.computeIfAbsent(t.path(), p -> "t" + traits.size());
+      } else if (cmp.field() instanceof Condition.Field.Computed ct) {
+        computed.add(ct.trait());
+      }
     }
   }
 
