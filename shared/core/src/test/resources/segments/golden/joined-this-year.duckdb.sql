@@ -1,4 +1,4 @@
-SELECT DISTINCT p.profile_id
+SELECT p.profile_id
 FROM curated.profiles p
 WHERE p.tenant = ?
   AND (TRY_CAST(json_extract_string(p.traits, ?) AS TIMESTAMPTZ) > ?)

@@ -1,4 +1,4 @@
-SELECT DISTINCT p.profile_id
+SELECT p.profile_id
 FROM cdp_curated.profiles p
 WHERE p.tenant = ?
   AND NOT (p.profile_id IN (SELECT g.profile_id

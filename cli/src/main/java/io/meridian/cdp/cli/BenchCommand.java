@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
       ConvertBench.class,
       IdentityQualityBench.class,
       IdentityBench.class,
+      SegmentBench.class,
       ActivationBench.class
     })
 final class BenchCommand implements Runnable {

@@ -63,7 +63,7 @@ public final class Explainer {
       met = Boolean.TRUE.equals(flag);
       actual = value == null ? "(none)" : value.toString();
       if (c instanceof Condition.Performed) {
-        actual = actual + " matching events";
+        actual = actual + ("1".equals(actual) ? " matching event" : " matching events");
       }
     } else {
       List<Boolean> kids = new ArrayList<>();

@@ -3,7 +3,9 @@ package io.meridian.cdp.segment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,14 +23,115 @@ public final class SegmentCompiler {
   private final String eventIdentifiers;
   private final String identityGraph;
 
+  /** Staged mode: the column of the staging table holding each trait path's text. */
+  private final Map<List<String>, String> stagedTraits;
+
   public SegmentCompiler(SqlDialect dialect) {
+    this(dialect, null, Map.of());
+  }
+
+  private SegmentCompiler(
+      SqlDialect dialect, String profilesTable, Map<List<String>, String> stagedTraits) {
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     String curated = dialect == SqlDialect.DUCKDB ? "curated." : "cdp_curated.";
     String clean = dialect == SqlDialect.DUCKDB ? "clean." : "cdp_clean.";
-    this.profiles = curated + "profiles";
+    this.profiles = profilesTable != null ? profilesTable : curated + "profiles";
     this.events = clean + "events";
     this.eventIdentifiers = curated + "event_identifiers";
     this.identityGraph = curated + "identity_graph";
+    this.stagedTraits = Map.copyOf(stagedTraits);
+  }
+
+  /**
+   * DuckDB, many segments of one tenant in one run: the statement that stages the tenant's profiles
+   * once in a temporary table, with each trait the segments use extracted from the JSON in one
+   * pass, and a compiler whose member queries read that table. Reading and parsing the {@code
+   * traits} JSON is most of the cost of a segment over many profiles; staging pays it once per run
+   * instead of once per segment (docs/BENCHMARKS.md).
+   */
+  public Staged stage(String tenant, Segments all) {
+    if (dialect != SqlDialect.DUCKDB) {
+      throw new UnsupportedOperationException("staging is for DuckDB; Athena runs members()");
+    }
+    Map<List<String>, String> columns = new LinkedHashMap<>();
+    java.util.Set<ComputedTrait> computed = java.util.EnumSet.noneOf(ComputedTrait.class);
+    for (Segment s : all.all()) {
+      collectFields(s.condition(), columns, computed);
+    }
+    Sql create =
+        new Sql()
+            .sql("CREATE OR REPLACE TEMP TABLE " + Staged.TABLE + " AS SELECT tenant, profile_id");
+    for (ComputedTrait c : computed) {
+      create.sql(", " + c.column());
+    }
+    int k = 1;
+    for (String column : columns.values()) {
+      create.sql(", tv[" + k++ + "] AS " + column);
+    }
+    create.sql(" FROM (SELECT p.*");
+    if (!columns.isEmpty()) {
+      create.sql(", json_extract_string(p.traits, [");
+      int i = 0;
+      for (List<String> path : columns.keySet()) {
+        create.sql(i++ == 0 ? "" : ", ").param(pointer(path));
+      }
+      create.sql("]) AS tv");
+    }
+    create.sql(" FROM " + profiles + " p WHERE p.tenant = ").param(tenant).sql(")");
+    return new Staged(
+        create.build(), new SegmentCompiler(dialect, Staged.TABLE, columns), tenant, all);
+  }
+
+  /** The trait paths (each given a column name) and computed traits a condition reads. */
+  private static void collectFields(
+      Condition c, Map<List<String>, String> traits, java.util.Set<ComputedTrait> computed) {
+    if (c instanceof Condition.All all) {
+      all.conditions().forEach(x -> collectFields(x, traits, computed));
+    } else if (c instanceof Condition.Any any) {
+      any.conditions().forEach(x -> collectFields(x, traits, computed));
+    } else if (c instanceof Condition.Not not) {
+      collectFields(not.condition(), traits, computed);
+    } else if (c instanceof Condition.Compare cmp) {
+      if (cmp.field() instanceof Condition.Field.Trait t) {
+        traits.computeIfAbsent(t.path(), p -> "t" + traits.size());
+      } else if (cmp.field() instanceof Condition.Field.Computed ct) {
+        computed.add(ct.trait());
+      }
+    }
+  }
+
+  /**
+   * Segments of one run over a staged table (see {@link SegmentCompiler#stage}): run {@link
+   * #create()} once, then {@link #members} per segment, then {@link #DROP}.
+   */
+  public static final class Staged {
+    /** The temporary table's name. */
+    public static final String TABLE = "segment_stage";
+
+    /** Drops the temporary table. */
+    public static final String DROP = "DROP TABLE IF EXISTS " + TABLE;
+
+    private final SegmentQuery create;
+    private final SegmentCompiler compiler;
+    private final String tenant;
+    private final Segments all;
+
+    Staged(SegmentQuery create, SegmentCompiler compiler, String tenant, Segments all) {
+      this.create = create;
+      this.compiler = compiler;
+      this.tenant = tenant;
+      this.all = all;
+    }
+
+    /** Creates (or replaces) the staging table. */
+    public SegmentQuery create() {
+      return create;
+    }
+
+    /** The members of {@code segment} at {@code now}, read from the staging table. */
+    public SegmentQuery members(Segment segment, Instant now) {
+      return compiler.members(tenant, segment, all, now);
+    }
   }
 
   public SqlDialect dialect() {
@@ -36,8 +139,10 @@ public final class SegmentCompiler {
   }
 
   /**
-   * The statement selecting the distinct {@code profile_id} of {@code tenant}'s profiles that are
-   * members of {@code segment} at {@code now}.
+   * The statement selecting the {@code profile_id} of {@code tenant}'s profiles that are members of
+   * {@code segment} at {@code now}. It reads {@code curated.profiles}, which has one row per
+   * profile, so the ids are distinct without asking the engine for DISTINCT (a hash aggregation
+   * that would cost more than the rest of the query for large audiences).
    *
    * @param all the tenant's segments, for {@code in_segment} references
    * @param now the run's time: relative dates ({@code within_last: 30d}) count back from it
@@ -46,8 +151,7 @@ public final class SegmentCompiler {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(now, "now");
     Context ctx = new Context(tenant, all, now);
-    Sql sql =
-        new Sql().sql("SELECT DISTINCT p.profile_id\nFROM " + profiles + " p\nWHERE p.tenant = ");
+    Sql sql = new Sql().sql("SELECT p.profile_id\nFROM " + profiles + " p\nWHERE p.tenant = ");
     sql.param(tenant).sql("\n  AND ");
     condition(sql, segment.condition(), ctx, 1, false);
     return sql.build();
@@ -225,7 +329,10 @@ public final class SegmentCompiler {
 
   /** Appends a boolean: the field has a non-null value. */
   private void present(Sql sql, Condition.Field field, String alias) {
-    if (field instanceof Condition.Field.Computed c) {
+    String staged = stagedColumn(field);
+    if (staged != null) {
+      sql.sql(alias + "." + staged + " IS NOT NULL");
+    } else if (field instanceof Condition.Field.Computed c) {
       sql.sql(alias + "." + c.trait().column() + " IS NOT NULL");
     } else if (dialect == SqlDialect.DUCKDB) {
       sql.sql("json_extract_string(" + jsonColumn(field, alias) + ", ")
@@ -262,7 +369,10 @@ public final class SegmentCompiler {
 
   /** Appends a JSON field's value as text (a string unquoted, other JSON as its text). */
   private void scalar(Sql sql, Condition.Field field, String alias) {
-    if (dialect == SqlDialect.DUCKDB) {
+    String staged = stagedColumn(field);
+    if (staged != null) {
+      sql.sql(alias + "." + staged);
+    } else if (dialect == SqlDialect.DUCKDB) {
       sql.sql("json_extract_string(" + jsonColumn(field, alias) + ", ")
           .param(pointer(path(field)))
           .sql(")");
@@ -290,6 +400,10 @@ public final class SegmentCompiler {
               .sql(")");
     }
     sql.append(inner);
+  }
+
+  private String stagedColumn(Condition.Field field) {
+    return field instanceof Condition.Field.Trait t ? stagedTraits.get(t.path()) : null;
   }
 
   private static String jsonColumn(Condition.Field field, String alias) {

@@ -43,7 +43,59 @@ public final class Segments {
     for (Segment s : segments) {
       findCycle(s.id(), byId, state, new ArrayList<>());
     }
+    Map<String, Long> sizes = new HashMap<>();
+    for (Segment s : segments) {
+      long size = expandedSize(s.condition(), byId, sizes);
+      if (size > MAX_EXPANDED_CONDITIONS) {
+        throw new InvalidSegmentException(
+            s.id(),
+            "where",
+            "has "
+                + (size == Long.MAX_VALUE
+                    ? "too many"
+                    : String.format(java.util.Locale.ROOT, "%,d", size))
+                + " conditions once the segments it refers to are inlined; the limit is "
+                + String.format(java.util.Locale.ROOT, "%,d", MAX_EXPANDED_CONDITIONS));
+      }
+      sizes.put(s.id(), size);
+    }
     return new Segments(java.util.Collections.unmodifiableMap(byId));
+  }
+
+  /**
+   * Most leaf conditions a segment may have once its {@code in_segment} references are inlined (a
+   * chain of segments each referring to the previous one twice would otherwise grow the SQL
+   * exponentially).
+   */
+  public static final long MAX_EXPANDED_CONDITIONS = 5_000;
+
+  private static long expandedSize(
+      Condition c, Map<String, Segment> byId, Map<String, Long> sizes) {
+    if (c instanceof Condition.All all) {
+      return sum(all.conditions(), byId, sizes);
+    } else if (c instanceof Condition.Any any) {
+      return sum(any.conditions(), byId, sizes);
+    } else if (c instanceof Condition.Not not) {
+      return expandedSize(not.condition(), byId, sizes);
+    } else if (c instanceof Condition.InSegment in) {
+      Long known = sizes.get(in.segmentId());
+      if (known == null) {
+        known = expandedSize(byId.get(in.segmentId()).condition(), byId, sizes);
+        sizes.put(in.segmentId(), known);
+      }
+      return known;
+    }
+    return 1;
+  }
+
+  private static long sum(
+      List<Condition> items, Map<String, Segment> byId, Map<String, Long> sizes) {
+    long total = 0;
+    for (Condition x : items) {
+      long n = expandedSize(x, byId, sizes);
+      total = total > Long.MAX_VALUE - n ? Long.MAX_VALUE : total + n;
+    }
+    return total;
   }
 
   private static void checkReferences(

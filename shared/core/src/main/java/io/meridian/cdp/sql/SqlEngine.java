@@ -16,7 +16,8 @@ public interface SqlEngine extends AutoCloseable {
    * timestamp with time zone), {@link java.time.LocalDate}, or null.
    *
    * @throws SqlException with the engine's message when the statement fails
-   * @throws IllegalArgumentException for a value of another type
+   * @throws IllegalArgumentException for a value of another type, or a number of values other than
+   *     the number of marks
    */
   QueryResult query(String sql, java.util.List<Object> parameters) throws SqlException;
 

@@ -86,6 +86,81 @@ class SegmentCompilerTest {
     assertThat(q.sql()).doesNotContain("acme", "Order Completed", "100", "usd", "total");
   }
 
+  static final List<String> HOSTILE =
+      List.of(
+          "x' OR '1'='1",
+          "a\"; DROP TABLE cdp_curated.profiles; --",
+          "back\\slash\\",
+          "/* comment */",
+          "$..*[?(@.a)]",
+          "a/b~c",
+          "ключ 😀",
+          "what?",
+          "'); --");
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(SqlDialect.class)
+  void hostileNamesAndValuesOnlyEverAppearAsParameters(SqlDialect dialect) {
+    StringBuilder yaml = new StringBuilder();
+    int n = 0;
+    for (String h : HOSTILE) {
+      String q = json(h);
+      yaml.append("- id: h")
+          .append(n++)
+          .append("\n  where: {all: [")
+          .append("{trait: ")
+          .append(q)
+          .append(", eq: ")
+          .append(q)
+          .append("}, ")
+          .append("{trait: [")
+          .append(q)
+          .append(", ")
+          .append(q)
+          .append("], in: [")
+          .append(q)
+          .append(", ")
+          .append(q)
+          .append("], ignore_case: true}, ")
+          .append("{not: {trait: ")
+          .append(q)
+          .append(", ends_with: ")
+          .append(q)
+          .append("}}, ")
+          .append("{performed: ")
+          .append(q)
+          .append(", where: [{property: ")
+          .append(q)
+          .append(", starts_with: ")
+          .append(q)
+          .append("}]}")
+          .append("]}\n");
+    }
+    Segments all = SegmentFixtures.parse(yaml.toString());
+    SegmentCompiler compiler = new SegmentCompiler(dialect);
+    for (Segment s : all.all()) {
+      SegmentQuery q = compiler.members("acme", s, all, NOW);
+      SegmentQuery e = compiler.explain("acme", s, all, NOW, "p_x").query();
+      for (SegmentQuery each : List.of(q, e)) {
+        for (String h : HOSTILE) {
+          assertThat(each.sql()).doesNotContain(h);
+        }
+        if (dialect == SqlDialect.TRINO) {
+          assertThatCode(() -> new SqlParser().createStatement(each.sql()))
+              .doesNotThrowAnyException();
+        }
+      }
+      String h = HOSTILE.get(Integer.parseInt(s.id().substring(1)));
+      // the trait name: a JSON pointer parameter for DuckDB, a map key parameter for Trino
+      assertThat(q.parameters())
+          .contains(h, dialect == SqlDialect.DUCKDB ? SegmentCompiler.pointer(List.of(h)) : h);
+    }
+  }
+
+  private static String json(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
   @Test
   void nestedTraitPathsBecomeJsonPointersWithEscapes() {
     assertThat(SegmentCompiler.pointer(List.of("a/b", "c~d", "x\"y"))).isEqualTo("/a~1b/c~0d/x\"y");

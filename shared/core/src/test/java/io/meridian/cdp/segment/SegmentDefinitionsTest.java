@@ -170,6 +170,25 @@ class SegmentDefinitionsTest {
   }
 
   @Test
+  void rejectsASegmentThatGrowsTooLargeOnceReferencesAreInlined() {
+    StringBuilder yaml = new StringBuilder("- id: s0\n  where: {trait: plan, eq: pro}\n");
+    for (int i = 1; i <= 13; i++) {
+      yaml.append("- id: s")
+          .append(i)
+          .append("\n  where: {any: [{in_segment: s")
+          .append(i - 1)
+          .append("}, {not: {in_segment: s")
+          .append(i - 1)
+          .append("}}]}\n");
+    }
+    assertThatThrownBy(() -> SegmentFixtures.parse(yaml.toString()))
+        .isInstanceOf(InvalidSegmentException.class)
+        .hasMessage(
+            "segment 's13' at where: has 8,192 conditions once the segments it refers to are"
+                + " inlined; the limit is 5,000");
+  }
+
+  @Test
   void rejectsBadIdsDuplicatesAndUnknownKeys() {
     assertThatThrownBy(
             () -> SegmentFixtures.parse("- id: High Value\n  where: {trait: a, exists: true}"))

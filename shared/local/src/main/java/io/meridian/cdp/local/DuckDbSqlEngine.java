@@ -299,6 +299,15 @@ public final class DuckDbSqlEngine implements SqlEngine {
   @Override
   public QueryResult query(String sql, List<Object> parameters) throws SqlException {
     try (PreparedStatement s = connection.prepareStatement(sql)) {
+      int expected = s.getParameterMetaData().getParameterCount();
+      if (expected != parameters.size()) {
+        throw new IllegalArgumentException(
+            "the statement has "
+                + expected
+                + " parameters but "
+                + parameters.size()
+                + " values were given");
+      }
       for (int i = 0; i < parameters.size(); i++) {
         bind(s, i + 1, parameters.get(i));
       }

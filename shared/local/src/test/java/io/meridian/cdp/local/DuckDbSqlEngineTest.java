@@ -264,4 +264,51 @@ class DuckDbSqlEngineTest {
           .hasMessageContaining("Parser Error");
     }
   }
+
+  @Test
+  void bindsPositionalParametersOfEverySupportedType() throws Exception {
+    try (DuckDbSqlEngine engine = new DuckDbSqlEngine(temp.resolve("lake"))) {
+      Instant at = Instant.parse("2026-11-20T12:00:00.123456Z");
+      QueryResult r =
+          engine.query(
+              "SELECT ? AS s, ? + 1 AS l, ? * 2 AS d, NOT ? AS b, ? + INTERVAL 1 HOUR AS t,"
+                  + " ? + 1 AS day, ? IS NULL AS n, ? AS i, ? AS dec, ? AS odt",
+              java.util.Arrays.asList(
+                  "it's -- \"quoted\"; ?",
+                  41L,
+                  1.25,
+                  false,
+                  at,
+                  LocalDate.parse("2026-11-20"),
+                  null,
+                  7,
+                  new java.math.BigDecimal("12.50"),
+                  at.atOffset(ZoneOffset.ofHours(2))));
+      assertThat(r.rows().get(0).subList(0, 8))
+          .containsExactly(
+              "it's -- \"quoted\"; ?",
+              42L,
+              2.5,
+              true,
+              at.plusSeconds(3600),
+              LocalDate.parse("2026-11-21"),
+              true,
+              7L);
+      assertThat(r.types().get(4)).isEqualTo("TIMESTAMP WITH TIME ZONE");
+      assertThat(r.rows().get(0).get(9)).isEqualTo(at);
+      assertThat(((Number) r.rows().get(0).get(8)).doubleValue()).isEqualTo(12.5);
+    }
+  }
+
+  @Test
+  void refusesAParameterOfAnUnsupportedTypeNamingIt() throws Exception {
+    try (DuckDbSqlEngine engine = new DuckDbSqlEngine(temp.resolve("lake"))) {
+      assertThatThrownBy(() -> engine.query("SELECT ?", List.of(new Object())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("parameter 1 has unsupported type java.lang.Object");
+      assertThatThrownBy(() -> engine.query("SELECT ?, ?", List.of("only one")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("the statement has 2 parameters but 1 values were given");
+    }
+  }
 }

@@ -136,9 +136,20 @@ class SegmentSqlOnDuckDbTest {
   static Set<String> members(String tenant, Segments all, String id) throws Exception {
     Segment s = all.find(id).orElseThrow();
     SegmentQuery q = new SegmentCompiler(SqlDialect.DUCKDB).members(tenant, s, all, NOW);
-    return sql.query(q.sql(), q.parameters()).rows().stream()
-        .map(r -> PROFILE.get((String) r.get(0)))
-        .collect(Collectors.toCollection(TreeSet::new));
+    List<String> ids =
+        sql.query(q.sql(), q.parameters()).rows().stream().map(r -> (String) r.get(0)).toList();
+    assertThat(ids).doesNotHaveDuplicates();
+    Set<String> users =
+        ids.stream().map(PROFILE::get).collect(Collectors.toCollection(TreeSet::new));
+    // the staged form of the same run selects the same profiles
+    SegmentCompiler.Staged staged = new SegmentCompiler(SqlDialect.DUCKDB).stage(tenant, all);
+    sql.query(staged.create().sql(), staged.create().parameters());
+    SegmentQuery sq = staged.members(s, NOW);
+    assertThat(sq.sql()).contains(SegmentCompiler.Staged.TABLE).doesNotContain("curated.profiles");
+    assertThat(sql.query(sq.sql(), sq.parameters()).rows().stream().map(r -> (String) r.get(0)))
+        .containsExactlyInAnyOrderElementsOf(ids);
+    sql.query(SegmentCompiler.Staged.DROP);
+    return users;
   }
 
   @ParameterizedTest(name = "{0}")
