@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
         "Estimate the AWS cost of ingesting events to Parquet (API, Kinesis, Lambda, S3, KMS, logs):"
             + " per million events and per month at 10M / 100M / 1B events (docs/COST.md).")
 final class CostCommand implements Callable<Integer> {
+  @Mixin Options options; // like every command; the estimate reads no data
   @Spec CommandSpec spec;
 
   @Option(

@@ -407,6 +407,28 @@ class CliTest {
   }
 
   @Test
+  void costEstimatesIngestionPerMillionEventsAndRefusesNonsense() {
+    Result batched = cdp("cost");
+    assertThat(batched.code()).as(batched.toString()).isZero();
+    assertThat(batched.out())
+        .contains("API Gateway HTTP API requests", "Kinesis on-demand", "total per million events")
+        .contains("1,000,000,000 events");
+    Result single = cdp("cost", "--events-per-request", "1");
+    assertThat(totalPerMillion(single.out()))
+        .as("every call its own request costs more")
+        .isGreaterThan(totalPerMillion(batched.out()));
+    Result bad = cdp("cost", "--event-bytes", "0");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("must be positive");
+  }
+
+  private static double totalPerMillion(String out) {
+    String line =
+        out.lines().filter(l -> l.contains("total per million events")).findFirst().orElseThrow();
+    return Double.parseDouble(line.substring(line.indexOf('$') + 1).strip());
+  }
+
+  @Test
   void demoRunsEndToEndWithBalancedAccounting() {
     Result r = cdp("demo", "--people", "20");
 
