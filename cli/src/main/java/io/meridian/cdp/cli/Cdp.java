@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       SegmentsCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      PrivacyCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Cdp implements Runnable {
