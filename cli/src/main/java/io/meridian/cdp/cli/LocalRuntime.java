@@ -34,7 +34,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalRuntime implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final ConcurrentHashMap<Path, ReentrantLock> AUDIT_LOCKS =
+      new ConcurrentHashMap<>();
 
   private final Path data;
   private final Path configFile;
@@ -209,17 +213,30 @@ final class LocalRuntime implements Closeable {
               AuditLog.DEFAULT_PREFIX,
               clock,
               () -> {
-                FileChannel channel =
-                    FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                // A file lock is held per JVM: threads of one process queue on a lock per file
+                // first, so a second runtime on the same directory waits instead of failing.
+                ReentrantLock inProcess =
+                    AUDIT_LOCKS.computeIfAbsent(lockFile, f -> new ReentrantLock());
+                inProcess.lock();
+                FileChannel channel = null;
                 try {
+                  channel =
+                      FileChannel.open(
+                          lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                   FileLock lock = channel.lock();
+                  FileChannel open = channel;
                   return () -> {
-                    try (channel) {
+                    try (open) {
                       lock.release();
+                    } finally {
+                      inProcess.unlock();
                     }
                   };
                 } catch (IOException | RuntimeException e) {
-                  channel.close();
+                  if (channel != null) {
+                    channel.close();
+                  }
+                  inProcess.unlock();
                   throw e;
                 }
               });

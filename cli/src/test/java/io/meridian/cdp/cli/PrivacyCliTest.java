@@ -2,6 +2,7 @@ package io.meridian.cdp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.cdp.privacy.AuditEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +165,38 @@ class PrivacyCliTest {
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err())
         .contains("audit log is damaged (_audit/log/" + day.getFileName() + " line 4 is not JSON)");
+  }
+
+  @Test
+  void keepsOneChainWhenTwoRuntimesOnOneDataDirectoryAppendAtOnce() throws Exception {
+    // Two runtimes stand for two `cdp` processes: each has its own AuditLog, so only the lock on
+    // DIR/audit.lock orders their appends.
+    Options options = new Options();
+    options.data = data;
+    PrintWriter sink = new PrintWriter(new StringWriter());
+    try (LocalRuntime a = LocalRuntime.open(options, sink);
+        LocalRuntime b = LocalRuntime.open(options, sink)) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          LocalRuntime rt = i % 2 == 0 ? a : b;
+          String target = "tenant:t" + i;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    rt.record(AuditEvent.success("local:test", "tenants.add", target, ""));
+                    return null;
+                  }));
+        }
+        for (Future<?> f : futures) {
+          f.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+    assertThat(ok("audit", "verify").out()).startsWith("Audit log intact: 200 entries");
   }
 
   @Test

@@ -421,14 +421,16 @@ public final class PiiDetector {
   }
 
   /**
-   * Digits glued to a dotted or slashed number ({@code Chrome/121.0.4820.109}) are a version or a
-   * path, not a phone number.
+   * Digits right after a slash ({@code Chrome/121.0.4820.109}) or glued to a dotted number are a
+   * version or a path, not a phone number.
    */
   private static boolean partOfDottedNumber(String s, int start, int end) {
     boolean before =
-        start >= 2
-            && (s.charAt(start - 1) == '.' || s.charAt(start - 1) == '/')
-            && Character.isDigit(s.charAt(start - 2));
+        start >= 1
+            && (s.charAt(start - 1) == '/'
+                || (start >= 2
+                    && s.charAt(start - 1) == '.'
+                    && Character.isDigit(s.charAt(start - 2))));
     boolean after =
         end + 1 < s.length() && s.charAt(end) == '.' && Character.isDigit(s.charAt(end + 1));
     return before || after;
