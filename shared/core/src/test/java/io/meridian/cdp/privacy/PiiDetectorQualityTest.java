@@ -44,11 +44,10 @@ class PiiDetectorQualityTest {
     }
   }
 
-  private static List<Sample> sample() throws IOException {
+  private static List<Sample> sample(String resource) throws IOException {
     List<Sample> samples = new ArrayList<>();
     try (InputStream in =
-            Objects.requireNonNull(
-                PiiDetectorQualityTest.class.getResourceAsStream("/privacy/pii-sample.jsonl"));
+            Objects.requireNonNull(PiiDetectorQualityTest.class.getResourceAsStream(resource));
         BufferedReader reader =
             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
@@ -66,8 +65,46 @@ class PiiDetectorQualityTest {
 
   @Test
   void findsEveryKindWithPrecisionAndRecallOfAtLeast95Percent() throws IOException {
+    Map<PiiKind, Score> scores = measure("/privacy/pii-sample.jsonl");
+    assertThat(scores)
+        .allSatisfy(
+            (kind, score) -> {
+              assertThat(score.truePositives() + score.falseNegatives())
+                  .as("labelled %s", kind)
+                  .isGreaterThanOrEqualTo(30);
+              assertThat(score.precision())
+                  .as("precision of %s", kind)
+                  .isGreaterThanOrEqualTo(FLOOR);
+              assertThat(score.recall()).as("recall of %s", kind).isGreaterThanOrEqualTo(FLOOR);
+            });
+  }
+
+  /**
+   * The hold-out lines were written by hand after the detector and never used to tune it; they are
+   * few per kind, so only the overall figures are held to a floor (0.9: at most one miss or false
+   * alarm in ten).
+   */
+  @Test
+  void holdsUpOnHandWrittenHoldOutLines() throws IOException {
+    Map<PiiKind, Score> scores = measure("/privacy/pii-holdout.jsonl");
+    Score all =
+        scores.values().stream()
+            .reduce(
+                new Score(0, 0, 0),
+                (a, b) ->
+                    new Score(
+                        a.truePositives() + b.truePositives(),
+                        a.falsePositives() + b.falsePositives(),
+                        a.falseNegatives() + b.falseNegatives()));
+    System.out.printf(
+        "hold-out overall: precision %.3f, recall %.3f%n", all.precision(), all.recall());
+    assertThat(all.precision()).as("overall precision").isGreaterThanOrEqualTo(0.9);
+    assertThat(all.recall()).as("overall recall").isGreaterThanOrEqualTo(0.9);
+  }
+
+  private static Map<PiiKind, Score> measure(String resource) throws IOException {
     PiiDetector detector = new PiiDetector("US");
-    List<Sample> samples = sample();
+    List<Sample> samples = sample(resource);
     Map<PiiKind, int[]> counts = new EnumMap<>(PiiKind.class);
     List<String> mistakes = new ArrayList<>();
     for (Sample s : samples) {
@@ -89,9 +126,9 @@ class PiiDetectorQualityTest {
     StringBuilder table = new StringBuilder();
     table.append(
         String.format(
-            "PII detection on %d labelled texts (region US)%n| kind | labelled | found | TP | FP"
+            "PII detection on %d labelled texts of %s (region US)%n| kind | labelled | found | TP | FP"
                 + " | FN | precision | recall |%n|---|---:|---:|---:|---:|---:|---:|---:|%n",
-            samples.size()));
+            samples.size(), resource));
     Map<PiiKind, Score> scores = new EnumMap<>(PiiKind.class);
     for (PiiKind kind : PiiKind.values()) {
       int[] c = counts.get(kind);
@@ -104,16 +141,6 @@ class PiiDetectorQualityTest {
     }
     System.out.print(table);
     mistakes.forEach(m -> System.out.println("  " + m));
-    assertThat(scores)
-        .allSatisfy(
-            (kind, score) -> {
-              assertThat(score.truePositives() + score.falseNegatives())
-                  .as("labelled %s", kind)
-                  .isGreaterThanOrEqualTo(30);
-              assertThat(score.precision())
-                  .as("precision of %s", kind)
-                  .isGreaterThanOrEqualTo(FLOOR);
-              assertThat(score.recall()).as("recall of %s", kind).isGreaterThanOrEqualTo(FLOOR);
-            });
+    return scores;
   }
 }
