@@ -81,6 +81,7 @@ final class SourcesCommand implements Runnable {
             t.source(name)
                 .orElse(new SourceConfig(name, List.of()))
                 .withKeyHash(WriteKeys.hash(key));
+        rt.audit().requireAppendable(); // no change that could not be recorded
         rt.saveConfig(config.withTenant(t.withSource(source)));
         // The write key is never recorded: only whether it was generated or given.
         rt.record(

@@ -58,6 +58,9 @@ final class SqlCommand implements Callable<Integer> {
       QueryResult result;
       // A statement over personal-data columns is recorded, whether it succeeds or not.
       Set<String> piiColumns = SqlPiiCheck.piiColumns(sql);
+      if (!piiColumns.isEmpty()) {
+        rt.audit().requireAppendable(); // no read of personal data that could not be recorded
+      }
       try {
         result = engine.query(sql);
       } catch (SqlException e) {

@@ -70,6 +70,7 @@ final class TenantsCommand implements Runnable {
         if (config.tenant(id).isPresent()) {
           throw new Cdp.UserError("tenant '" + id + "' already exists");
         }
+        rt.audit().requireAppendable(); // no change that could not be recorded
         rt.saveConfig(config.withTenant(tenant));
         rt.record(audit.event("tenants.add", "tenant:" + id, "success"));
         out.println(
@@ -102,6 +103,7 @@ final class TenantsCommand implements Runnable {
             config
                 .tenant(tenant)
                 .orElseThrow(() -> new Cdp.UserError("no tenant '" + tenant + "'"));
+        rt.audit().requireAppendable(); // no change that could not be recorded
         String key = ReadKeys.generate();
         rt.saveConfig(config.withTenant(t.withReadKeyHash(WriteKeys.hash(key))));
         // The key itself is never recorded: only that one was created.

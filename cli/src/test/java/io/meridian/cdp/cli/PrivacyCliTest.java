@@ -157,7 +157,7 @@ class PrivacyCliTest {
                 + System.lineSeparator());
 
     // A log whose last entry cannot be chained onto takes no further entries, and the command
-    // that needed one says so.
+    // that needed one says so and does nothing.
     List<String> now = new ArrayList<>(Files.readAllLines(day));
     now.set(3, now.get(3).substring(0, 40));
     Files.write(day, now);
@@ -165,6 +165,10 @@ class PrivacyCliTest {
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err())
         .contains("audit log is damaged (_audit/log/" + day.getFileName() + " line 4 is not JSON)");
+    assertThat(ok("tenants", "list").out()).contains("t4").doesNotContain("t5");
+    Result sql = cdp("sql", "SELECT traits FROM clean.events");
+    assertThat(sql.code()).isEqualTo(1);
+    assertThat(sql.out()).isEmpty();
   }
 
   @Test

@@ -108,40 +108,11 @@ public final class AuditLog {
   public AuditEntry append(AuditEvent event) throws IOException {
     lock.lock();
     try (Closeable crossProcess = guard.acquire()) {
-      List<String> keys = dayKeys();
-      long lastSeq = 0;
-      String lastHash = GENESIS;
-      byte[] current = new byte[0];
-      String lastKey = null;
-      if (!keys.isEmpty()) {
-        lastKey = keys.get(keys.size() - 1);
-        current = store.get(lastKey).orElse(new byte[0]);
-        String text = new String(current, StandardCharsets.UTF_8);
-        String[] lines = text.split("\n");
-        String lastLine = lines[lines.length - 1];
-        if (!text.endsWith("\n") || lastLine.isEmpty()) {
-          throw damaged(lastKey + " does not end with a complete entry");
-        }
-        JsonNode last;
-        try {
-          last = Json.MAPPER.readTree(lastLine);
-        } catch (JsonProcessingException e) {
-          throw damaged(lastKey + " line " + lines.length + " is not JSON");
-        }
-        if (!last.path("seq").canConvertToLong() || !last.path("hash").isTextual()) {
-          throw damaged(lastKey + " line " + lines.length + " has no seq or hash");
-        }
-        lastSeq = last.get("seq").longValue();
-        lastHash = last.get("hash").textValue();
-        if (!lastHash.equals(hashOf(last))) {
-          throw damaged(lastKey + " line " + lines.length + " does not match its hash");
-        }
-      }
-      Optional<long[]> head = readHeadSeq();
-      if (head.isPresent() && head.get()[0] > lastSeq) {
-        throw damaged(
-            "the log ends at entry " + lastSeq + " but the head records " + head.get()[0]);
-      }
+      Tail tail = tail();
+      long lastSeq = tail.seq();
+      String lastHash = tail.hash();
+      byte[] current = tail.content();
+      String lastKey = tail.key();
       Instant now = clock.instant();
       LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
       String key = dayKey(today);
@@ -166,6 +137,61 @@ public final class AuditLog {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Checks, without writing, that an entry could be appended now; a command calls it before a
+   * privileged action so that an action is not done when it could not be recorded.
+   *
+   * @throws IllegalStateException when the log is damaged where the next entry would chain on
+   */
+  public void requireAppendable() throws IOException {
+    lock.lock();
+    try (Closeable crossProcess = guard.acquire()) {
+      tail();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The newest day object, its content, and the entry the next one chains onto. */
+  private record Tail(String key, byte[] content, long seq, String hash) {}
+
+  private Tail tail() throws IOException {
+    List<String> keys = dayKeys();
+    long lastSeq = 0;
+    String lastHash = GENESIS;
+    byte[] current = new byte[0];
+    String lastKey = null;
+    if (!keys.isEmpty()) {
+      lastKey = keys.get(keys.size() - 1);
+      current = store.get(lastKey).orElse(new byte[0]);
+      String text = new String(current, StandardCharsets.UTF_8);
+      String[] lines = text.split("\n");
+      String lastLine = lines[lines.length - 1];
+      if (!text.endsWith("\n") || lastLine.isEmpty()) {
+        throw damaged(lastKey + " does not end with a complete entry");
+      }
+      JsonNode last;
+      try {
+        last = Json.MAPPER.readTree(lastLine);
+      } catch (JsonProcessingException e) {
+        throw damaged(lastKey + " line " + lines.length + " is not JSON");
+      }
+      if (!last.path("seq").canConvertToLong() || !last.path("hash").isTextual()) {
+        throw damaged(lastKey + " line " + lines.length + " has no seq or hash");
+      }
+      lastSeq = last.get("seq").longValue();
+      lastHash = last.get("hash").textValue();
+      if (!lastHash.equals(hashOf(last))) {
+        throw damaged(lastKey + " line " + lines.length + " does not match its hash");
+      }
+    }
+    Optional<long[]> head = readHeadSeq();
+    if (head.isPresent() && head.get()[0] > lastSeq) {
+      throw damaged("the log ends at entry " + lastSeq + " but the head records " + head.get()[0]);
+    }
+    return new Tail(lastKey, current, lastSeq, lastHash);
   }
 
   private static IllegalStateException damaged(String where) {

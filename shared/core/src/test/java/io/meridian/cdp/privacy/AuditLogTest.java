@@ -254,6 +254,22 @@ class AuditLogTest {
             "audit log is damaged (_audit/log/2026-11-24.jsonl line 2 does not match its hash);"
                 + " run 'cdp audit verify' — nothing was recorded");
     assertThat(store.get(dayKey()).orElseThrow()).isEqualTo(before);
+    assertThatThrownBy(() -> log.requireAppendable())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("line 2 does not match its hash");
+  }
+
+  @Test
+  void refusesToAppendWhenTheLogEndsBeforeTheHead() throws IOException {
+    appendEntries(3);
+    List<String> lines = lines(dayKey());
+    writeLines(dayKey(), lines.subList(0, 2));
+
+    assertThatThrownBy(() -> log.append(event(4)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "audit log is damaged (the log ends at entry 2 but the head records 3); run 'cdp"
+                + " audit verify' — nothing was recorded");
   }
 
   @Test
