@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
       ConvertBench.class,
       IdentityQualityBench.class,
       IdentityBench.class,
-      ActivationBench.class
+      ActivationBench.class,
+      PiiBench.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -90,6 +90,17 @@ class PrivacyCliTest {
   }
 
   @Test
+  void piiBenchScansEveryGeneratedEvent() {
+    // The benchmark path, small; no timing asserted.
+    Result r = run("bench", "pii", "--events", "400", "--rounds", "1");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("cdp bench pii: 400 events")
+        .containsPattern("round 1: [0-9,]+ events/s");
+  }
+
+  @Test
   void scanRefusesAnUnknownRegionAndAMissingFile() {
     Result region = run("privacy", "scan", "x.jsonl", "--region", "XX");
     assertThat(region.code()).isEqualTo(2);

@@ -66,6 +66,11 @@ public final class PiiDetector {
           "(?i)(?:\\bv|version|\\bver|build|release|firmware|\\bos|sdk|app|agent|"
               + "chrome|firefox|safari|android|ios|/)[\\s:=/]*$");
 
+  private static final Pattern TIMESTAMP =
+      Pattern.compile(
+          "\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d{1,9})?)?"
+              + "(?:Z|[+-]\\d{2}(?::?\\d{2})?)?)?");
+
   private static final Pattern IBAN_START =
       Pattern.compile("(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?=[ ]?[A-Za-z0-9])");
 
@@ -106,14 +111,37 @@ public final class PiiDetector {
       return List.of();
     }
     String s = text.toString();
+    int digits = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+      }
+    }
+    if (digits == 0 && s.indexOf('@') < 0 && s.indexOf(':') < 0) {
+      return List.of(); // every kind but e-mail and IPv6 has digits
+    }
+    if (digits >= 8 && TIMESTAMP.matcher(s).matches()) {
+      return List.of(); // a value that is one date or timestamp (costly for libphonenumber)
+    }
     List<PiiMatch> candidates = new ArrayList<>();
     emails(s, candidates);
-    ibans(s, candidates);
-    cards(s, candidates);
-    ssns(s, candidates);
-    ninos(s, candidates);
+    if (digits >= 12) {
+      ibans(s, candidates); // the IBAN with fewest digits (the Netherlands) has 12
+    }
+    if (digits >= 13) {
+      cards(s, candidates);
+    }
+    if (digits >= 9) {
+      ssns(s, candidates);
+    }
+    if (digits >= 6) {
+      ninos(s, candidates);
+    }
     ips(s, fieldName == null ? "" : fieldName, candidates);
-    phones(s, candidates);
+    if (digits >= 7) {
+      phones(s, candidates);
+    }
     candidates.sort(
         Comparator.comparingInt((PiiMatch m) -> PRIORITY.indexOf(m.kind()))
             .thenComparingInt(PiiMatch::start));
@@ -403,15 +431,6 @@ public final class PiiDetector {
   }
 
   private void phones(String s, List<PiiMatch> out) {
-    int digits = 0;
-    for (int i = 0; i < s.length() && digits < 7; i++) {
-      if (Character.isDigit(s.charAt(i))) {
-        digits++;
-      }
-    }
-    if (digits < 7) {
-      return;
-    }
     for (PhoneNumberMatch m :
         PHONES.findNumbers(s, defaultRegion, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
       if (!partOfDottedNumber(s, m.start(), m.end())) {
