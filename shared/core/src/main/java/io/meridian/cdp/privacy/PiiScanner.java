@@ -2,9 +2,12 @@ package io.meridian.cdp.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,12 +28,35 @@ public final class PiiScanner {
 
   /** The findings in {@code document}, in document order. */
   public List<PiiFinding> scan(JsonNode document) {
+    return scan(document, Set.of());
+  }
+
+  /**
+   * The findings in {@code document} outside the subtrees at {@code declaredPaths} (paths as this
+   * scanner writes them, e.g. {@code $.traits.email}): fields a schema declares are classified
+   * there, so only undeclared ones are scanned.
+   */
+  public List<PiiFinding> scan(JsonNode document, Set<String> declaredPaths) {
     List<PiiFinding> findings = new ArrayList<>();
-    walk(document, "$", "", findings);
+    walk(document, "$", "", declaredPaths, findings);
     return List.copyOf(findings);
   }
 
-  private void walk(JsonNode node, String path, String fieldName, List<PiiFinding> out) {
+  /** How many findings of each kind, every kind present (zero when none). */
+  public static Map<PiiKind, Integer> countByKind(List<PiiFinding> findings) {
+    Map<PiiKind, Integer> counts = new EnumMap<>(PiiKind.class);
+    for (PiiKind kind : PiiKind.values()) {
+      counts.put(kind, 0);
+    }
+    findings.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+    return Collections.unmodifiableMap(counts);
+  }
+
+  private void walk(
+      JsonNode node, String path, String fieldName, Set<String> skip, List<PiiFinding> out) {
+    if (skip.contains(path)) {
+      return;
+    }
     if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
@@ -46,11 +72,11 @@ public final class PiiScanner {
         } else {
           childPath = path + "['" + name.replace("\\", "\\\\").replace("'", "\\'") + "']";
         }
-        walk(field.getValue(), childPath, name, out);
+        walk(field.getValue(), childPath, name, skip, out);
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        walk(node.get(i), path + "[" + i + "]", fieldName, out);
+        walk(node.get(i), path + "[" + i + "]", fieldName, skip, out);
       }
     } else if (node.isTextual() || node.isNumber()) {
       String text = node.isTextual() ? node.textValue() : node.asText();

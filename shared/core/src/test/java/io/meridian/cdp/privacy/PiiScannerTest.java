@@ -32,6 +32,24 @@ class PiiScannerTest {
   }
 
   @Test
+  void skipsDeclaredPathsAndCountsByKind() throws Exception {
+    var doc =
+        Json.MAPPER.readTree(
+            "{\"traits\": {\"email\": \"a@example.com\", \"bio\": \"ask b@example.com or"
+                + " c@example.com\"}, \"context\": {\"ip\": \"203.0.113.7\"}}");
+
+    List<PiiFinding> findings = scanner.scan(doc, java.util.Set.of("$.traits.email", "$.context"));
+
+    assertThat(findings)
+        .extracting(PiiFinding::path)
+        .containsExactly("$.traits.bio", "$.traits.bio");
+    assertThat(PiiScanner.countByKind(findings))
+        .containsEntry(PiiKind.EMAIL, 2)
+        .containsEntry(PiiKind.IP_ADDRESS, 0)
+        .hasSize(PiiKind.values().length);
+  }
+
+  @Test
   void findsNothingInADocumentWithoutPersonalData() throws Exception {
     assertThat(
             scanner.scan(
