@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
       IdentityQualityBench.class,
       IdentityBench.class,
       SegmentBench.class,
-      ActivationBench.class
+      ActivationBench.class,
+      PiiBench.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

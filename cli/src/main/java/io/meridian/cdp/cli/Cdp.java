@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BenchCommand.class,
       CostCommand.class,
+      PrivacyCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Cdp implements Runnable {

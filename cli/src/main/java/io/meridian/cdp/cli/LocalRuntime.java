@@ -11,6 +11,8 @@ import io.meridian.cdp.local.LocalPipeline;
 import io.meridian.cdp.local.Spool;
 import io.meridian.cdp.local.activation.LocalEventBus;
 import io.meridian.cdp.local.activation.LocalSecretStore;
+import io.meridian.cdp.privacy.AuditEvent;
+import io.meridian.cdp.privacy.AuditLog;
 import io.meridian.cdp.profile.CuratedProfiles;
 import io.meridian.cdp.profile.ProfileApi;
 import io.meridian.cdp.segment.SegmentDefinitions;
@@ -24,23 +26,30 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Local mode's wiring point. Data directory layout: {@code lake/} (the object store: raw, clean,
- * quarantine, _ops, _state), {@code spool/} (write-ahead spool), {@code work/} (scratch), and the
- * default {@code cdp.yaml}.
+ * quarantine, _ops, _state, _audit), {@code spool/} (write-ahead spool), {@code work/} (scratch),
+ * {@code audit.lock} (serializes audit appends across processes), and the default {@code cdp.yaml}.
  */
 final class LocalRuntime implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final ConcurrentHashMap<Path, ReentrantLock> AUDIT_LOCKS =
+      new ConcurrentHashMap<>();
 
   private final Path data;
   private final Path configFile;
@@ -51,6 +60,7 @@ final class LocalRuntime implements Closeable {
   private final SegmentCallValidator validator = new SegmentCallValidator();
   private final Clock clock = Clock.systemUTC();
   private Spool spool;
+  private AuditLog audit;
 
   private LocalRuntime(Path data, Path configFile, CdpConfig config) throws IOException {
     this.data = data;
@@ -188,6 +198,55 @@ final class LocalRuntime implements Closeable {
   CuratedProfiles profiles() {
     return new CuratedProfiles(
         new CuratedStore(lake, data.resolve("work")), Duration.ofSeconds(1), clock);
+  }
+
+  /**
+   * The audit log in {@code lake/_audit/}; appends from several {@code cdp} processes on one data
+   * directory are serialized by a file lock on {@code audit.lock}.
+   */
+  synchronized AuditLog audit() {
+    if (audit == null) {
+      Path lockFile = data.resolve("audit.lock");
+      audit =
+          new AuditLog(
+              lake,
+              AuditLog.DEFAULT_PREFIX,
+              clock,
+              () -> {
+                // A file lock is held per JVM: threads of one process queue on a lock per file
+                // first, so a second runtime on the same directory waits instead of failing.
+                ReentrantLock inProcess =
+                    AUDIT_LOCKS.computeIfAbsent(lockFile, f -> new ReentrantLock());
+                inProcess.lock();
+                FileChannel channel = null;
+                try {
+                  channel =
+                      FileChannel.open(
+                          lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                  FileLock lock = channel.lock();
+                  FileChannel open = channel;
+                  return () -> {
+                    try (open) {
+                      lock.release();
+                    } finally {
+                      inProcess.unlock();
+                    }
+                  };
+                } catch (IOException | RuntimeException e) {
+                  if (channel != null) {
+                    channel.close();
+                  }
+                  inProcess.unlock();
+                  throw e;
+                }
+              });
+    }
+    return audit;
+  }
+
+  /** Records a privileged action in the audit log. */
+  void record(AuditEvent event) throws IOException {
+    audit().append(event);
   }
 
   DuckDbSqlEngine sql() throws SqlException {

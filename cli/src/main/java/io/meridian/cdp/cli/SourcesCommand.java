@@ -36,6 +36,7 @@ final class SourcesCommand implements Runnable {
               + " generated and printed once unless --write-key is given; only its hash is stored.")
   static final class Add implements Callable<Integer> {
     @Mixin Options options;
+    @Mixin AuditOptions audit;
     @Spec CommandSpec spec;
 
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "Tenant id")
@@ -80,7 +81,13 @@ final class SourcesCommand implements Runnable {
             t.source(name)
                 .orElse(new SourceConfig(name, List.of()))
                 .withKeyHash(WriteKeys.hash(key));
+        rt.audit().requireAppendable(); // no change that could not be recorded
         rt.saveConfig(config.withTenant(t.withSource(source)));
+        // The write key is never recorded: only whether it was generated or given.
+        rt.record(
+            audit
+                .event("sources.add", "source:" + tenant + "/" + name, "success")
+                .with("write_key", writeKey == null ? "generated" : "given"));
         if (writeKey == null) {
           out.println(
               "Write key for " + tenant + "/" + name + " (shown once, stored only as a hash):");

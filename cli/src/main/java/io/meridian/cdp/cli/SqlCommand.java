@@ -1,9 +1,16 @@
 package io.meridian.cdp.cli;
 
 import io.meridian.cdp.local.DuckDbSqlEngine;
+import io.meridian.cdp.privacy.SqlPiiCheck;
 import io.meridian.cdp.sql.QueryResult;
 import io.meridian.cdp.sql.SqlException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +35,7 @@ final class SqlCommand implements Callable<Integer> {
   }
 
   @Mixin Options options;
+  @Mixin AuditOptions audit;
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -48,11 +56,18 @@ final class SqlCommand implements Callable<Integer> {
     try (LocalRuntime rt = LocalRuntime.open(options, out);
         DuckDbSqlEngine engine = rt.sql()) {
       QueryResult result;
+      // A statement over personal-data columns is recorded, whether it succeeds or not.
+      Set<String> piiColumns = SqlPiiCheck.piiColumns(sql);
+      if (!piiColumns.isEmpty()) {
+        rt.audit().requireAppendable(); // no read of personal data that could not be recorded
+      }
       try {
         result = engine.query(sql);
       } catch (SqlException e) {
+        recordPiiRead(rt, piiColumns, "failure");
         throw new Cdp.UserError(e.getMessage());
       }
+      recordPiiRead(rt, piiColumns, "success");
       out.print(
           switch (format) {
             case table -> ResultFormat.table(result);
@@ -61,6 +76,29 @@ final class SqlCommand implements Callable<Integer> {
           });
       out.flush();
       return 0;
+    }
+  }
+
+  private void recordPiiRead(LocalRuntime rt, Set<String> piiColumns, String outcome)
+      throws IOException {
+    if (piiColumns.isEmpty()) {
+      return;
+    }
+    rt.record(
+        audit
+            .event("sql.pii-read", "lake", outcome)
+            .with("columns", String.join(",", piiColumns))
+            .with("statement_sha256", sha256(sql)));
+  }
+
+  /** The statement is not recorded in clear: it may hold personal values in literals. */
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
   }
 }

@@ -35,6 +35,7 @@ final class TenantsCommand implements Runnable {
   @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a tenant.")
   static final class Add implements Callable<Integer> {
     @Mixin Options options;
+    @Mixin AuditOptions audit;
     @Spec CommandSpec spec;
 
     @Parameters(
@@ -69,7 +70,9 @@ final class TenantsCommand implements Runnable {
         if (config.tenant(id).isPresent()) {
           throw new Cdp.UserError("tenant '" + id + "' already exists");
         }
+        rt.audit().requireAppendable(); // no change that could not be recorded
         rt.saveConfig(config.withTenant(tenant));
+        rt.record(audit.event("tenants.add", "tenant:" + id, "success"));
         out.println(
             "Added tenant '" + id + "'. Add a source: cdp sources add --tenant " + id + " web");
         return 0;
@@ -85,6 +88,7 @@ final class TenantsCommand implements Runnable {
               + " Earlier read keys stay valid until removed from cdp.yaml.")
   static final class ReadKey implements Callable<Integer> {
     @Mixin Options options;
+    @Mixin AuditOptions audit;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "TENANT", description = "The tenant the key reads.")
@@ -99,8 +103,11 @@ final class TenantsCommand implements Runnable {
             config
                 .tenant(tenant)
                 .orElseThrow(() -> new Cdp.UserError("no tenant '" + tenant + "'"));
+        rt.audit().requireAppendable(); // no change that could not be recorded
         String key = ReadKeys.generate();
         rt.saveConfig(config.withTenant(t.withReadKeyHash(WriteKeys.hash(key))));
+        // The key itself is never recorded: only that one was created.
+        rt.record(audit.event("tenants.read-key", "tenant:" + tenant, "success"));
         out.println(
             "Read key for tenant '" + tenant + "' (shown once, stored only as a hash): " + key);
         out.println(
