@@ -63,6 +63,19 @@ final class NagSuppressionsForCdp {
       functionRole(fn.role());
     }
 
+    for (IConstruct route : pipeline.browserRoutes()) {
+      NagSuppressions.addResourceSuppressions(
+          route,
+          List.of(
+              suppress(
+                  "AwsSolutions-APIG4",
+                  "Browsers (analytics.js) send the write key inside a text/plain body, which a"
+                      + " Lambda authorizer cannot read; ingest-api authenticates every request"
+                      + " itself (401 for a missing or unknown key), and CORS preflights carry no"
+                      + " key")),
+          true);
+    }
+
     for (IConstruct route : pipeline.profileRoutes()) {
       NagSuppressions.addResourceSuppressions(
           route,

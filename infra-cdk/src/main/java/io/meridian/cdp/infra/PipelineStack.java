@@ -64,8 +64,15 @@ public final class PipelineStack extends Stack {
   public static final List<String> ENDPOINTS =
       List.of("track", "identify", "page", "screen", "group", "alias", "batch", "import");
 
+  /**
+   * analytics.js's short paths. Browsers send the write key inside a {@code text/plain} body, which
+   * a Lambda authorizer cannot read, so these routes have none: ingest-api checks the key itself,
+   * as it does on every request.
+   */
+  public static final List<String> BROWSER_ENDPOINTS = List.of("t", "i", "p", "s", "g", "a", "b");
+
   /** Endpoints that take up to 500 KB and throttle lower. */
-  public static final List<String> BATCH_ENDPOINTS = List.of("batch", "import");
+  public static final List<String> BATCH_ENDPOINTS = List.of("batch", "import", "b");
 
   /** Routes of the profile API (GET), answered by the profile-api function under read keys. */
   public static final List<String> PROFILE_PATHS = List.of("/v1/profiles", "/v1/profiles/{id}");
@@ -74,6 +81,7 @@ public final class PipelineStack extends Stack {
   private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
   private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
   private final List<HttpRoute> profileRoutes = new ArrayList<>();
+  private final List<HttpRoute> browserRoutes = new ArrayList<>();
   private final HttpApi api;
   private final EventBus activationBus;
 
@@ -168,6 +176,24 @@ public final class PipelineStack extends Stack {
               .authorizer(writeKeys)
               .build());
     }
+
+    for (String endpoint : BROWSER_ENDPOINTS) {
+      browserRoutes.addAll(
+          http.addRoutes(
+              AddRoutesOptions.builder()
+                  .path("/v1/" + endpoint)
+                  .methods(List.of(HttpMethod.POST))
+                  .integration(integration)
+                  .build()));
+    }
+    // CORS preflight of browsers: ingest-api answers it (IngestService), no key involved.
+    browserRoutes.addAll(
+        http.addRoutes(
+            AddRoutesOptions.builder()
+                .path("/v1/{proxy+}")
+                .methods(List.of(HttpMethod.OPTIONS))
+                .integration(integration)
+                .build()));
 
     // The profile API on the same HTTP API: read keys are checked by the function itself (the
     // authorizer above accepts write keys only, which must never read profiles).
@@ -464,6 +490,14 @@ public final class PipelineStack extends Stack {
 
   public Map<String, StateMachine> stateMachines() {
     return stateMachines;
+  }
+
+  /**
+   * Routes of browsers (analytics.js short paths and CORS preflight): no API Gateway authorizer,
+   * ingest-api checks the write key in the body.
+   */
+  public List<HttpRoute> browserRoutes() {
+    return browserRoutes;
   }
 
   /** The profile API's routes (no API Gateway authorizer: the function checks read keys). */

@@ -103,7 +103,7 @@ class PipelineStackTest {
   }
 
   @Test
-  void theApiAuthorizesWriteKeysWithACachedSimpleLambdaAuthorizerOnEveryRoute() {
+  void theApiAuthorizesWriteKeysWithACachedSimpleLambdaAuthorizerOnEveryHeaderKeyedRoute() {
     pipeline.hasResourceProperties(
         "AWS::ApiGatewayV2::Authorizer",
         Map.of(
@@ -119,7 +119,10 @@ class PipelineStackTest {
             300));
     pipeline.resourceCountIs(
         "AWS::ApiGatewayV2::Route",
-        PipelineStack.ENDPOINTS.size() + PipelineStack.PROFILE_PATHS.size());
+        PipelineStack.ENDPOINTS.size()
+            + PipelineStack.BROWSER_ENDPOINTS.size()
+            + 1 // CORS preflight
+            + PipelineStack.PROFILE_PATHS.size());
     for (String endpoint : PipelineStack.ENDPOINTS) {
       pipeline.hasResourceProperties(
           "AWS::ApiGatewayV2::Route",
@@ -131,6 +134,18 @@ class PipelineStackTest {
               "AuthorizerId",
               Match.anyValue()));
     }
+  }
+
+  @Test
+  void browsersReachIngestApiOnAnalyticsJsShortPathsWhereTheFunctionChecksTheKeyInTheBody() {
+    for (String endpoint : PipelineStack.BROWSER_ENDPOINTS) {
+      pipeline.hasResourceProperties(
+          "AWS::ApiGatewayV2::Route",
+          Map.of("RouteKey", "POST /v1/" + endpoint, "AuthorizationType", "NONE"));
+    }
+    pipeline.hasResourceProperties(
+        "AWS::ApiGatewayV2::Route",
+        Map.of("RouteKey", "OPTIONS /v1/{proxy+}", "AuthorizationType", "NONE"));
   }
 
   @Test
