@@ -5,6 +5,7 @@ import io.meridian.cdp.identity.CuratedTables;
 import io.meridian.cdp.parquet.Column;
 import io.meridian.cdp.parquet.ColumnType;
 import io.meridian.cdp.parquet.TableSchema;
+import io.meridian.cdp.segment.SegmentTables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +126,10 @@ public final class LakeTables {
             CuratedTables.IDENTITY_GRAPH,
             CuratedTables.PROFILES,
             CuratedTables.PROFILE_MERGES,
-            CuratedTables.BLOCKED_MERGES)) {
+            CuratedTables.BLOCKED_MERGES,
+            // membership is a snapshot per run; changes keep one snapshot directory per run
+            SegmentTables.MEMBERSHIP,
+            SegmentTables.CHANGES)) {
       String name = snapshotTable.name();
       out.add(
           parquet(

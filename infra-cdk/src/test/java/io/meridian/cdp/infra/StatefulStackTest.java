@@ -312,7 +312,7 @@ class StatefulStackTest {
           "AWS::Glue::Database",
           Map.of("DatabaseInput", Map.of("Name", db, "CreateTableDefaultPermissions", List.of())));
     }
-    data.resourceCountIs("AWS::Glue::Table", 8);
+    data.resourceCountIs("AWS::Glue::Table", 10);
   }
 
   @Test
@@ -358,6 +358,13 @@ class StatefulStackTest {
         .containsEntry("projection.snapshot.digits", "6");
     assertThat(String.valueOf(graph.get("storage.location.template")))
         .contains("curated/identity_graph/tenant=${tenant}/snapshot=${snapshot}/");
+    for (String segmentTable : List.of("segment_membership", "segment_changes")) {
+      assertThat(
+              String.valueOf(
+                  map(tableInput("cdp_curated", segmentTable).get("Parameters"))
+                      .get("storage.location.template")))
+          .contains("curated/" + segmentTable + "/tenant=${tenant}/snapshot=${snapshot}/");
+    }
 
     Map<String, Object> raw = tableInput("cdp_raw", "events");
     assertThat(String.valueOf(((Map<?, ?>) raw.get("Parameters")).get("storage.location.template")))
