@@ -187,7 +187,8 @@ final class ActivationDemo {
     return r.statusCode() == 200;
   }
 
-  private static String basic(String key) {
+  /** The Authorization header SDKs send: HTTP Basic with the key as user name. */
+  static String basic(String key) {
     return "Basic "
         + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
   }

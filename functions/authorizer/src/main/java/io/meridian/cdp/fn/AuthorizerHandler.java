@@ -4,11 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.HttpBasic;
 import io.meridian.cdp.tenant.SourceRef;
 import io.meridian.cdp.tenant.WriteKeyResolver;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,20 +80,7 @@ public final class AuthorizerHandler
 
   /** The user name of HTTP Basic credentials {@code Basic base64(writeKey:)}. */
   static Optional<String> writeKey(Optional<String> authorization) {
-    return authorization
-        .filter(a -> a.length() > 6 && a.regionMatches(true, 0, "Basic ", 0, 6))
-        .flatMap(
-            a -> {
-              try {
-                String decoded =
-                    new String(
-                        Base64.getDecoder().decode(a.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                return Optional.of(colon >= 0 ? decoded.substring(0, colon) : decoded);
-              } catch (IllegalArgumentException e) {
-                return Optional.empty();
-              }
-            });
+    return authorization.flatMap(HttpBasic::user);
   }
 
   private static Object requestId(Map<String, Object> event) {

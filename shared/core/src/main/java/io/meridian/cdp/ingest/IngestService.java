@@ -13,6 +13,7 @@ import io.meridian.cdp.event.Limits;
 import io.meridian.cdp.event.Problem;
 import io.meridian.cdp.event.Reason;
 import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.tenant.HttpBasic;
 import io.meridian.cdp.tenant.SourceRef;
 import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
@@ -30,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -398,19 +398,11 @@ public final class IngestService {
     if (authorization == null || authorization.length() < 6) {
       return null;
     }
-    if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+    if (!HttpBasic.isBasic(authorization)) {
       throw unauthorized("Authorization must use the Basic scheme with the write key as user name");
     }
-    try {
-      String decoded =
-          new String(
-              Base64.getDecoder().decode(authorization.substring(6).trim()),
-              StandardCharsets.UTF_8);
-      int colon = decoded.indexOf(':');
-      return colon >= 0 ? decoded.substring(0, colon) : decoded;
-    } catch (IllegalArgumentException e) {
-      throw unauthorized("Authorization header is not valid Basic credentials");
-    }
+    return HttpBasic.user(authorization)
+        .orElseThrow(() -> unauthorized("Authorization header is not valid Basic credentials"));
   }
 
   private static SourceRef keyFromBody(JsonNode root, Tenants tenants) {

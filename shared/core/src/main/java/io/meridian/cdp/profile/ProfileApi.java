@@ -3,11 +3,11 @@ package io.meridian.cdp.profile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.IdentifierExtractor;
+import io.meridian.cdp.tenant.HttpBasic;
 import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -121,17 +121,7 @@ public final class ProfileApi {
     if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return a.substring(7).strip();
     }
-    if (a.regionMatches(true, 0, "Basic ", 0, 6)) {
-      try {
-        String decoded =
-            new String(Base64.getDecoder().decode(a.substring(6).strip()), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        return colon < 0 ? decoded : decoded.substring(0, colon);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    return null;
+    return HttpBasic.user(a).orElse(null);
   }
 
   private static Map<String, String> query(String rawQuery) {
