@@ -126,6 +126,7 @@ final class CostCommand implements Callable<Integer> {
     static final double S3_STANDARD_GB_MONTH = 0.023;
     static final double KMS_PER_TEN_THOUSAND = 0.03;
     static final double LOGS_PER_GB = 0.50;
+    static final double DYNAMODB_ON_DEMAND_PER_MILLION_WRITES = 0.625;
 
     private Prices() {}
   }
@@ -166,6 +167,11 @@ final class CostCommand implements Callable<Integer> {
         new Item(
             "S3 requests (4 PUTs + 1 GET per raw object)",
             rawObjects * (4 * Prices.S3_PUT_PER_THOUSAND + Prices.S3_GET_PER_THOUSAND) / 1000));
+    // de-duplication: one conditional PutItem (1 write request unit) per event (ADR 0026)
+    items.add(
+        new Item(
+            "DynamoDB de-duplication claims (1 write per event)",
+            events / 1e6 * Prices.DYNAMODB_ON_DEMAND_PER_MILLION_WRITES));
     // bucket keys: about one KMS call per object written or read
     items.add(
         new Item(

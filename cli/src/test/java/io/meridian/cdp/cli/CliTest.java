@@ -533,7 +533,10 @@ class CliTest {
     assertThat(other.out()).contains("1 orders, lifetime revenue 12.50").doesNotContain("u-1");
 
     assertOneLineError(cdp("profile", "nobody@example.com"));
+    // another tenant finds nothing of acme's, by identifier or by profile id
+    assertThat(cdp("tenants", "add", "globex").code()).isZero();
     assertOneLineError(cdp("profile", "u-1", "--tenant", "globex"));
+    assertOneLineError(cdp("profile", profileId, "--tenant", "globex"));
   }
 
   @Test

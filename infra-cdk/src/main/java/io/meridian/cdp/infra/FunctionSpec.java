@@ -50,7 +50,8 @@ public record FunctionSpec(
     LAKE_KMS_KEY_ID,
     STREAM_NAME,
     CONFIG_BUCKET,
-    CONFIG_KEY
+    CONFIG_KEY,
+    DEDUP_TABLE
   }
 
   public FunctionSpec {

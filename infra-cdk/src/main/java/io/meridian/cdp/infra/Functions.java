@@ -70,9 +70,9 @@ public final class Functions {
           false);
 
   /**
-   * Raw object → clean Parquet. One writer at a time (its de-duplication index lives in the lake):
-   * reserved concurrency 1. Reads cdp.yaml at cold start: no SnapStart. Takes the bucket from the
-   * event, so no LAKE_BUCKET.
+   * Raw object → clean Parquet. Its de-duplication index is the DynamoDB dedup table (conditional
+   * writes, ADR 0026), so any number of instances may convert at once: no reserved concurrency.
+   * Reads cdp.yaml at cold start: no SnapStart. Takes the bucket from the event, so no LAKE_BUCKET.
    */
   public static final FunctionSpec RAW_TO_CLEAN =
       new FunctionSpec(
@@ -83,10 +83,10 @@ public final class Functions {
           300,
           2048,
           false,
-          Optional.of(1),
-          Set.of(Env.LAKE_KMS_KEY_ID, Env.CONFIG_BUCKET, Env.CONFIG_KEY),
-          List.of("raw/", "_ops/accounting/", "_state/dedup/"),
-          List.of("clean/events/", "quarantine/records/", "_ops/accounting/", "_state/dedup/"),
+          Optional.empty(),
+          Set.of(Env.LAKE_KMS_KEY_ID, Env.CONFIG_BUCKET, Env.CONFIG_KEY, Env.DEDUP_TABLE),
+          List.of("raw/", "_ops/accounting/"),
+          List.of("clean/events/", "quarantine/records/", "_ops/accounting/"),
           List.of(),
           false);
 

@@ -101,6 +101,7 @@ public final class PipelineStack extends Stack {
     env.put(FunctionSpec.Env.STREAM_NAME, data.stream().getStreamName());
     env.put(FunctionSpec.Env.CONFIG_BUCKET, data.configBucket().getBucketName());
     env.put(FunctionSpec.Env.CONFIG_KEY, StatefulStack.CONFIG_KEY);
+    env.put(FunctionSpec.Env.DEDUP_TABLE, data.dedupTable().getTableName());
     for (FunctionSpec spec : Functions.ALL) {
       PipelineFunction fn = new PipelineFunction(this, spec, config, repoRoot, env);
       grant(fn, data);
@@ -293,6 +294,10 @@ public final class PipelineStack extends Stack {
    */
   private void rawToClean(DeployConfig config, StatefulStack data) {
     PipelineFunction fn = functions.get(Functions.RAW_TO_CLEAN.id());
+    // Claims message ids with conditional writes (PutItem only) in the table the data key encrypts.
+    data.dedupTable().grant(fn.role(), "dynamodb:PutItem");
+    data.dataKey()
+        .grant(fn.role(), "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*");
     Queue dlq = deadLetterQueue(config, "raw-to-clean");
     fn.alias()
         .configureAsyncInvoke(

@@ -70,9 +70,33 @@ class PipelineStackTest {
         .contains("cdp-test-stream-to-raw")
         .doesNotContain("cdp-test-ingest-api", "cdp-test-raw-to-clean");
     assertThat(snapStarted).hasSize(1);
-    pipeline.hasResourceProperties(
-        "AWS::Lambda::Function",
-        Map.of("FunctionName", "cdp-test-raw-to-clean", "ReservedConcurrentExecutions", 1));
+    // De-duplication by DynamoDB conditional writes lets raw-to-clean scale out (ADR 0026).
+    assertThat(
+            pipeline
+                .findResources(
+                    "AWS::Lambda::Function",
+                    Map.of("Properties", Map.of("FunctionName", "cdp-test-raw-to-clean")))
+                .values()
+                .toString())
+        .contains("DEDUP_TABLE")
+        .doesNotContain("ReservedConcurrentExecutions");
+  }
+
+  @Test
+  void rawToCleanMayOnlyPutItemsInTheDedupTable() {
+    Map<String, Map<String, Object>> policies =
+        pipeline.findResources(
+            "AWS::IAM::Policy",
+            Map.of(
+                "Properties",
+                Map.of(
+                    "Roles",
+                    Match.arrayWith(
+                        List.of(Map.of("Ref", Match.stringLikeRegexp("RawToClean.*")))))));
+    String statements = policies.values().toString();
+    assertThat(statements).contains("dynamodb:PutItem").contains("DedupTable");
+    assertThat(statements)
+        .doesNotContain("dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:GetItem");
   }
 
   @Test

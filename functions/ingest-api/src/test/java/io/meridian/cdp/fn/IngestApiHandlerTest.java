@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.ingest.Envelope;
+import io.meridian.cdp.tenant.SourceConfig;
+import io.meridian.cdp.tenant.TenantConfig;
+import io.meridian.cdp.tenant.TestTenants;
+import io.meridian.cdp.tenant.WriteKeys;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +49,32 @@ class IngestApiHandlerTest {
     assertThat(response.getIsBase64Encoded()).isFalse();
     assertThat(body(response).get("success").asBoolean()).isEqualTo(status == 200);
     assertThat(sink.envelopes).hasSize(stored);
+  }
+
+  @Test
+  void refusesWith403ACallAuthenticatedAsAnotherTenantThanTheKeyInItsBody() throws Exception {
+    String globexKey = "wk_test_globex_app_key_000000000";
+    IngestApiHandler twoTenants =
+        new IngestApiHandler(
+            Fixtures.config()
+                .withTenant(
+                    TenantConfig.named("globex", null)
+                        .withSource(new SourceConfig("app", List.of(WriteKeys.hash(globexKey))))),
+            sink);
+    // batch.json carries acme's write key in its body; the header authenticates globex
+    String json = Fixtures.text("api-gateway/batch.json");
+    Map<String, Object> tree = Json.MAPPER.readValue(json, new TypeReference<>() {});
+    @SuppressWarnings("unchecked")
+    Map<String, Object> headers = (Map<String, Object>) tree.get("headers");
+    headers.put("authorization", TestTenants.basicAuth(globexKey));
+    APIGatewayV2HTTPEvent crossTenant =
+        Fixtures.eventFromJson(Json.MAPPER.writeValueAsString(tree), APIGatewayV2HTTPEvent.class);
+
+    APIGatewayV2HTTPResponse response = twoTenants.handleRequest(crossTenant, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(403);
+    assertThat(body(response).path("code").asText()).isEqualTo("forbidden");
+    assertThat(sink.envelopes).isEmpty();
   }
 
   @Test

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
 import io.meridian.cdp.accounting.StageCounts;
 import io.meridian.cdp.aws.AwsEnvironment;
+import io.meridian.cdp.aws.DynamoDbDedupIndex;
+import io.meridian.cdp.clean.DedupIndex;
 import io.meridian.cdp.clean.ObjectStoreDedupIndex;
 import io.meridian.cdp.clean.RawToClean;
 import io.meridian.cdp.event.SegmentCallValidator;
@@ -33,21 +35,25 @@ import software.amazon.awssdk.services.s3.S3Client;
  * changes nothing. A failure is thrown: Lambda retries the asynchronous invocation, then sends it
  * to the function's on-failure destination.
  *
- * <p>De-duplication uses {@link ObjectStoreDedupIndex} in the lake, loaded afresh for every
- * invocation so that no execution environment works from a stale copy. It assumes one writer per
- * tenant at a time (reserved concurrency 1); a DynamoDB-backed index replaces it when the
- * deployment issue lands.
+ * <p>De-duplication claims message ids in the DynamoDB table {@code DEDUP_TABLE} with conditional
+ * writes ({@link DynamoDbDedupIndex}, ADR 0026), so any number of instances may convert at once.
+ * Without {@code DEDUP_TABLE} it falls back to {@link ObjectStoreDedupIndex} in the lake, loaded
+ * afresh for every invocation, which is correct for one writer at a time only.
  *
  * <p>Environment, read once at cold start: {@code CONFIG_BUCKET} and {@code CONFIG_KEY} (where
- * {@code cdp.yaml} lives: tenants' default phone regions), optionally {@code LAKE_KMS_KEY_ID}
- * (SSE-KMS key for the objects written), {@code AWS_REGION} (set by Lambda). Parquet files are
- * assembled in {@code /tmp/cdp-work}.
+ * {@code cdp.yaml} lives: tenants' default phone regions), {@code DEDUP_TABLE}, optionally {@code
+ * LAKE_KMS_KEY_ID} (SSE-KMS key for the objects written), {@code AWS_REGION} (set by Lambda).
+ * Parquet files are assembled in {@code /tmp/cdp-work}.
  */
 public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(RawToCleanHandler.class);
   private static final Path WORK_DIR = Path.of("/tmp/cdp-work");
 
+  /** The DynamoDB table of de-duplication claims. */
+  static final String DEDUP_TABLE = "DEDUP_TABLE";
+
   private final Function<String, ObjectStore> lakeOfBucket;
+  private final Function<ObjectStore, DedupIndex> dedupOf;
   private final CdpConfig config;
   private final SegmentCallValidator validator = new SegmentCallValidator();
   private final Path workDir;
@@ -61,18 +67,44 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
   private RawToCleanHandler(S3Client s3) throws IOException {
     this(
         bucket -> AwsEnvironment.lake(s3, bucket),
+        dedupFromEnvironment(),
         AwsEnvironment.config(s3),
         WORK_DIR,
         Clock.systemUTC());
   }
 
+  private static Function<ObjectStore, DedupIndex> dedupFromEnvironment() {
+    return AwsEnvironment.optional(DEDUP_TABLE)
+        .<Function<ObjectStore, DedupIndex>>map(
+            table -> {
+              DynamoDbDedupIndex index = new DynamoDbDedupIndex(AwsEnvironment.dynamoDb(), table);
+              return lake -> index;
+            })
+        .orElse(ObjectStoreDedupIndex::new);
+  }
+
   /**
+   * With the lake's own de-duplication index (one writer at a time).
+   *
    * @param lakeOfBucket the lake store of a bucket named in an event
    * @param workDir where Parquet files are assembled before they are stored
    */
   RawToCleanHandler(
       Function<String, ObjectStore> lakeOfBucket, CdpConfig config, Path workDir, Clock clock) {
+    this(lakeOfBucket, ObjectStoreDedupIndex::new, config, workDir, clock);
+  }
+
+  /**
+   * @param dedupOf the de-duplication index to use with a lake
+   */
+  RawToCleanHandler(
+      Function<String, ObjectStore> lakeOfBucket,
+      Function<ObjectStore, DedupIndex> dedupOf,
+      CdpConfig config,
+      Path workDir,
+      Clock clock) {
     this.lakeOfBucket = lakeOfBucket;
+    this.dedupOf = dedupOf;
     this.config = config;
     this.workDir = workDir;
     this.clock = clock;
@@ -100,7 +132,7 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
     RawToClean stage =
         new RawToClean(
             lake,
-            new ObjectStoreDedupIndex(lake),
+            dedupOf.apply(lake),
             tenant -> config.tenant(tenant).map(TenantConfig::defaultPhoneRegion).orElse("US"),
             validator,
             workDir,

@@ -1,6 +1,8 @@
 package io.meridian.cdp.fn;
 
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
@@ -10,6 +12,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +37,11 @@ public final class LambdaJar implements AutoCloseable {
 
   /** The jar named by the {@code lambda.jar} system property (set by the failsafe plugin). */
   public static LambdaJar open() throws IOException {
-    Path jar = Path.of(System.getProperty("lambda.jar", "target/lambda.jar"));
+    return open(Path.of(System.getProperty("lambda.jar", "target/lambda.jar")));
+  }
+
+  /** The deployable jar at {@code jar}. */
+  public static LambdaJar open(Path jar) throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " does not exist: run this test with `mvn verify`");
     }
@@ -63,10 +70,25 @@ public final class LambdaJar implements AutoCloseable {
 
   /** The fixture deserialized into the jar's event class, as the Lambda runtime does it. */
   public Object event(String fixture, String eventClass) throws Exception {
+    return eventFromFile(Fixtures.path(fixture), eventClass);
+  }
+
+  /** The JSON in {@code file} deserialized into the jar's event class, as the runtime does it. */
+  public Object eventFromFile(Path file, String eventClass) throws Exception {
     Class<?> type = type(eventClass);
-    try (InputStream in = Files.newInputStream(Fixtures.path(fixture))) {
+    try (InputStream in = Files.newInputStream(file)) {
       return LambdaEventSerializers.serializerFor(type, loader).fromJson(in);
     }
+  }
+
+  /** {@code value} (an object of one of the jar's classes) as JSON, as the runtime returns it. */
+  public String toJson(Object value) {
+    @SuppressWarnings("unchecked")
+    PojoSerializer<Object> serializer =
+        (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(value.getClass(), loader);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    serializer.toJson(value, out);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** Calls {@code handler.handleRequest(event, null)}. */

@@ -24,6 +24,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>{@value #STREAM_NAME}: the Kinesis data stream of accepted events.
  *   <li>{@value #CONFIG_BUCKET} and {@value #CONFIG_KEY}: where {@code cdp.yaml} (tenants, sources,
  *       write key hashes) is stored.
+ *   <li>{@value #S3_FORCE_PATH_STYLE}: optional; {@code true} addresses buckets in the path ({@code
+ *       http://host/bucket/key}) instead of the host name, for S3 emulators and S3-compatible
+ *       stores that have no per-bucket host names. Unset on AWS.
  * </ul>
  *
  * <p>{@code AWS_ENDPOINT_URL} (read by the SDK itself) points the clients at an emulator.
@@ -34,6 +37,7 @@ public final class AwsEnvironment {
   public static final String STREAM_NAME = "STREAM_NAME";
   public static final String CONFIG_BUCKET = "CONFIG_BUCKET";
   public static final String CONFIG_KEY = "CONFIG_KEY";
+  public static final String S3_FORCE_PATH_STYLE = "CDP_S3_FORCE_PATH_STYLE";
 
   private AwsEnvironment() {}
 
@@ -60,12 +64,21 @@ public final class AwsEnvironment {
     return S3Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.of(require("AWS_REGION")))
+        .forcePathStyle(optional(S3_FORCE_PATH_STYLE).map(Boolean::parseBoolean).orElse(false))
         .build();
   }
 
   /** A Kinesis client on the URL-connection HTTP client, for the function's region. */
   public static KinesisClient kinesis() {
     return KinesisClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
+  /** A DynamoDB client on the URL-connection HTTP client, for the function's region. */
+  public static software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
+    return software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.of(require("AWS_REGION")))
         .build();

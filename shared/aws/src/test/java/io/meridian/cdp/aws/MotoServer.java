@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ./test} creates that virtual environment from {@code requirements-test.txt}. Without either the
  * tests fail and say so: the AWS adapters are never silently left untested.
  */
-final class MotoServer implements BeforeAllCallback {
+public final class MotoServer implements BeforeAllCallback {
   private static final Namespace NAMESPACE = Namespace.create(MotoServer.class);
   private static final Region REGION = Region.US_EAST_1;
   private static final StaticCredentialsProvider CREDENTIALS =
@@ -56,14 +56,14 @@ final class MotoServer implements BeforeAllCallback {
             .getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class);
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     if (running == null) {
       throw new IllegalStateException("moto server is not running: register the extension");
     }
     return running.endpoint();
   }
 
-  S3Client s3() {
+  public S3Client s3() {
     return S3Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .endpointOverride(endpoint())
@@ -73,7 +73,7 @@ final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
-  KinesisClient kinesis() {
+  public KinesisClient kinesis() {
     return KinesisClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .endpointOverride(endpoint())
@@ -82,7 +82,7 @@ final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
-  software.amazon.awssdk.services.athena.AthenaClient athena() {
+  public software.amazon.awssdk.services.athena.AthenaClient athena() {
     return software.amazon.awssdk.services.athena.AthenaClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .endpointOverride(endpoint())
@@ -91,7 +91,7 @@ final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
-  software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+  public software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
     return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .endpointOverride(endpoint())
@@ -100,7 +100,44 @@ final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
-  software.amazon.awssdk.services.sqs.SqsClient sqs() {
+  public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager() {
+    return software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
+  public software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
+    return software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
+  /**
+   * Creates DynamoDB table {@code name} with the key schema of the tables the CDK app deploys
+   * (string {@code pk} and {@code sk}, pay per request).
+   */
+  public void createPkSkTable(String name) {
+    dynamoDb()
+        .createTable(
+            b ->
+                b.tableName(name)
+                    .billingMode(
+                        software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                        a -> a.attributeName("pk").attributeType("S"),
+                        a -> a.attributeName("sk").attributeType("S"))
+                    .keySchema(
+                        k -> k.attributeName("pk").keyType("HASH"),
+                        k -> k.attributeName("sk").keyType("RANGE")));
+  }
+
+  public software.amazon.awssdk.services.sqs.SqsClient sqs() {
     return software.amazon.awssdk.services.sqs.SqsClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .endpointOverride(endpoint())

@@ -147,6 +147,9 @@ public final class IngestService {
     }
 
     Parsed parsed = parse(text, endpoint);
+    if (fromHeader.isPresent()) {
+      refuseAnotherSourcesKeyInTheBody(parsed.root, fromHeader.get(), current);
+    }
     SourceRef source = fromHeader.orElseGet(() -> keyFromBody(parsed.root, current));
     TenantConfig tenant =
         current.tenant(source.tenant()).orElseThrow(() -> unauthorized("unknown write key"));
@@ -413,6 +416,26 @@ public final class IngestService {
               + " in the body");
     }
     return tenants.resolve(key.asText()).orElseThrow(() -> unauthorized("unknown write key"));
+  }
+
+  /**
+   * A body that also names a write key must name one of the same source as the header's (an SDK may
+   * send the key both ways): a call authenticated as one tenant never carries another's key.
+   */
+  private static void refuseAnotherSourcesKeyInTheBody(
+      JsonNode root, SourceRef fromHeader, Tenants tenants) {
+    JsonNode key = root == null ? null : root.get("writeKey");
+    if (key == null || !key.isTextual() || key.asText().isBlank()) {
+      return;
+    }
+    if (!tenants.resolve(key.asText()).filter(fromHeader::equals).isPresent()) {
+      throw new Rejection(
+          403,
+          "forbidden",
+          "the writeKey in the body is not a key of the source the Authorization header"
+              + " authenticates; send one key, or the same key both ways",
+          Map.of());
+    }
   }
 
   private static Rejection unauthorized(String message) {

@@ -264,6 +264,54 @@ class IngestServiceTest {
   }
 
   @Test
+  void refuses403ACallAuthenticatedAsOneTenantCarryingAnotherTenantsKey() throws IOException {
+    String body =
+        "{\"writeKey\":\"" + GLOBEX_KEY + "\",\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\"}";
+    IngestRequest request =
+        request(
+            "POST", "/v1/track", "application/json", null, basic(ACME_KEY), body.getBytes(UTF_8));
+
+    JsonNode refused = assertRejected(service.handle(request), 403, "forbidden");
+
+    assertThat(refused.path("message").asText()).contains("not a key of the source");
+    String batch = "{\"writeKey\":\"" + GLOBEX_KEY + "\",\"batch\":[" + TRACK + "]}";
+    assertRejected(
+        service.handle(
+            request(
+                "POST",
+                "/v1/batch",
+                "application/json",
+                null,
+                basic(ACME_KEY),
+                batch.getBytes(UTF_8))),
+        403,
+        "forbidden");
+    String unknown = "{\"writeKey\":\"wk_not_a_key_of_anyone_00000\",\"batch\":[" + TRACK + "]}";
+    assertRejected(
+        service.handle(
+            request(
+                "POST",
+                "/v1/batch",
+                "application/json",
+                null,
+                basic(ACME_KEY),
+                unknown.getBytes(UTF_8))),
+        403,
+        "forbidden");
+  }
+
+  @Test
+  void acceptsTheSameKeyInTheHeaderAndTheBodyAsSdksSendIt() throws IOException {
+    String body =
+        "{\"writeKey\":\"" + ACME_KEY + "\",\"type\":\"track\",\"userId\":\"u\",\"event\":\"e\"}";
+    IngestRequest request =
+        request(
+            "POST", "/v1/track", "application/json", null, basic(ACME_KEY), body.getBytes(UTF_8));
+
+    assertThat(assertStoredOne(service.handle(request), request).tenant()).isEqualTo("acme");
+  }
+
+  @Test
   void acceptsAnalyticsJsShortTrackPathWithTextPlainAndKeyInBody() throws IOException {
     String body =
         "{\"writeKey\":\""
