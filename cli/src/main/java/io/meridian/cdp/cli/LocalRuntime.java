@@ -253,6 +253,11 @@ final class LocalRuntime implements Closeable {
     return new DuckDbSqlEngine(lake.root());
   }
 
+  /** DuckDB over {@code tenant}'s data only (see {@link DuckDbSqlEngine#forTenant}). */
+  DuckDbSqlEngine sql(String tenant) throws SqlException {
+    return DuckDbSqlEngine.forTenant(lake.root(), tenant);
+  }
+
   @Override
   public synchronized void close() throws IOException {
     if (spool != null) {

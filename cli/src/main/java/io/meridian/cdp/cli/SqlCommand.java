@@ -45,6 +45,14 @@ final class SqlCommand implements Callable<Integer> {
   String sql;
 
   @Option(
+      names = "--tenant",
+      paramLabel = "T",
+      description =
+          "Read only tenant T's data: the views hold its rows alone and no statement can read"
+              + " another tenant's files. Without it, every tenant's data (the operator's view).")
+  String tenant;
+
+  @Option(
       names = "--format",
       description = "table, csv or json. Default: ${DEFAULT-VALUE}",
       defaultValue = "table")
@@ -54,7 +62,7 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (LocalRuntime rt = LocalRuntime.open(options, out);
-        DuckDbSqlEngine engine = rt.sql()) {
+        DuckDbSqlEngine engine = tenant == null ? rt.sql() : rt.sql(knownTenant(rt))) {
       QueryResult result;
       // A statement over personal-data columns is recorded, whether it succeeds or not.
       Set<String> piiColumns = SqlPiiCheck.piiColumns(sql);
@@ -79,6 +87,13 @@ final class SqlCommand implements Callable<Integer> {
     }
   }
 
+  private String knownTenant(LocalRuntime rt) {
+    if (rt.tenants().tenant(tenant).isEmpty()) {
+      throw new Cdp.UserError("unknown tenant '" + tenant + "' (see cdp tenants list)");
+    }
+    return tenant;
+  }
+
   private void recordPiiRead(LocalRuntime rt, Set<String> piiColumns, String outcome)
       throws IOException {
     if (piiColumns.isEmpty()) {
@@ -86,7 +101,7 @@ final class SqlCommand implements Callable<Integer> {
     }
     rt.record(
         audit
-            .event("sql.pii-read", "lake", outcome)
+            .event("sql.pii-read", tenant == null ? "lake" : "lake/tenant=" + tenant, outcome)
             .with("columns", String.join(",", piiColumns))
             .with("statement_sha256", sha256(sql)));
   }

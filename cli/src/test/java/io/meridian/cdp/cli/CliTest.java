@@ -537,6 +537,13 @@ class CliTest {
     assertThat(cdp("tenants", "add", "globex").code()).isZero();
     assertOneLineError(cdp("profile", "u-1", "--tenant", "globex"));
     assertOneLineError(cdp("profile", profileId, "--tenant", "globex"));
+    Result globexSql =
+        cdp("sql", "--tenant", "globex", "--format", "csv", "SELECT count(*) FROM clean.events");
+    assertThat(globexSql.out().strip().lines().toList()).as(globexSql.toString()).endsWith("0");
+    Result acmeSql =
+        cdp("sql", "--tenant", "acme", "--format", "csv", "SELECT count(*) FROM clean.events");
+    assertThat(acmeSql.out().strip().lines().toList()).as(acmeSql.toString()).endsWith("4");
+    assertOneLineError(cdp("sql", "--tenant", "nobody", "SELECT 1"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.meridian.cdp.segment.SegmentTables;
 import io.meridian.cdp.sql.QueryResult;
 import io.meridian.cdp.sql.SqlEngine;
 import io.meridian.cdp.sql.SqlException;
+import io.meridian.cdp.tenant.Ids;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,22 @@ public final class DuckDbSqlEngine implements SqlEngine {
 
   private final Connection connection;
 
-  /** Opens DuckDB over the lake rooted at {@code lakeRoot}. */
+  /** Opens DuckDB over the lake rooted at {@code lakeRoot}: every tenant's data. */
   public DuckDbSqlEngine(Path lakeRoot) throws SqlException {
+    this(new Scope(lakeRoot.toAbsolutePath(), null));
+  }
+
+  /**
+   * Opens DuckDB over one tenant's data only: the views read that tenant's files alone, and DuckDB
+   * is then locked so that no statement can read any other file (its external access is limited to
+   * the tenant's directories of the lake and its configuration cannot be changed back). Another
+   * tenant's rows are not filtered out of a result — they are never read.
+   */
+  public static DuckDbSqlEngine forTenant(Path lakeRoot, String tenant) throws SqlException {
+    return new DuckDbSqlEngine(new Scope(lakeRoot.toAbsolutePath(), Ids.require("tenant", tenant)));
+  }
+
+  private DuckDbSqlEngine(Scope root) throws SqlException {
     try {
       Class.forName("org.duckdb.DuckDBDriver");
       connection = DriverManager.getConnection("jdbc:duckdb:");
@@ -52,7 +67,6 @@ public final class DuckDbSqlEngine implements SqlEngine {
         for (String schema : List.of("raw", "clean", "quarantine", "ops", "curated")) {
           s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
         }
-        Path root = lakeRoot.toAbsolutePath();
         s.execute(rawView(root));
         s.execute(
             parquetView(
@@ -85,10 +99,71 @@ public final class DuckDbSqlEngine implements SqlEngine {
         for (String view : curatedViews(root)) {
           s.execute(view);
         }
+        if (root.tenant() != null) {
+          lockTo(s, root);
+        }
       }
-    } catch (SQLException | ClassNotFoundException e) {
-      throw new SqlException("could not open DuckDB over " + lakeRoot + ": " + e.getMessage(), e);
+    } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
+      throw new SqlException(
+          "could not open DuckDB over " + root.root() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The lake, or one tenant's part of it: where the views find their files. Every zone is
+   * partitioned by {@code tenant=} right under its prefix, except accounting ({@code
+   * stage=/tenant=}), whose globs {@link #accountingGlobs} lists.
+   */
+  private record Scope(Path root, String tenant) {
+    Path resolve(String prefix) {
+      return root.resolve(prefix);
+    }
+
+    /** The files of a zone under {@code prefix} (and the tenant's partition) ending in suffix. */
+    String glob(String prefix, String suffix) {
+      Path dir = tenant == null ? root.resolve(prefix) : root.resolve(prefix + "tenant=" + tenant);
+      return dir + "/**/*" + suffix;
+    }
+
+    boolean hasFiles(String prefix, String suffix) {
+      return DuckDbSqlEngine.hasFiles(
+          root, tenant == null ? prefix : prefix + "tenant=" + tenant + "/", suffix);
+    }
+
+    boolean holds(String key) {
+      return tenant == null || key.contains("/tenant=" + tenant + "/");
+    }
+  }
+
+  /** Limits DuckDB's file access to the tenant's directories, for good. */
+  private static void lockTo(Statement s, Scope scope) throws SQLException, java.io.IOException {
+    List<String> dirs = new ArrayList<>();
+    for (String prefix :
+        List.of(
+            LakeLayout.RAW,
+            LakeLayout.CLEAN_EVENTS,
+            LakeLayout.QUARANTINE_RECORDS,
+            "curated/event_identifiers/",
+            "_ops/curation/")) {
+      dirs.add(scope.resolve(prefix + "tenant=" + scope.tenant()) + "/");
+    }
+    for (String parent : List.of("curated/", LakeLayout.ACCOUNTING)) {
+      Path dir = scope.resolve(parent);
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> children = Files.list(dir)) {
+          children
+              .filter(Files::isDirectory)
+              .forEach(c -> dirs.add(c.resolve("tenant=" + scope.tenant()) + "/"));
+        }
+      }
+    }
+    StringBuilder list = new StringBuilder("[");
+    for (String d : dirs) {
+      list.append(list.length() > 1 ? ", " : "").append(literal(d));
+    }
+    s.execute("SET allowed_directories = " + list.append(']'));
+    s.execute("SET enable_external_access = false");
+    s.execute("SET lock_configuration = true");
   }
 
   private static boolean hasFiles(Path root, String prefix, String suffix) {
@@ -110,17 +185,17 @@ public final class DuckDbSqlEngine implements SqlEngine {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  private static String rawView(Path root) {
+  private static String rawView(Scope root) {
     String columns =
         "tenant, source, messageId AS message_id, type, receivedAt AS received_at, requestId AS"
             + " request_id, batch, payload, CAST(receivedAt AS DATE) AS dt";
-    if (!hasFiles(root, LakeLayout.RAW, ".jsonl.gz")) {
+    if (!root.hasFiles(LakeLayout.RAW, ".jsonl.gz")) {
       return "CREATE OR REPLACE VIEW raw.events AS SELECT NULL::VARCHAR AS tenant, NULL::VARCHAR"
           + " AS source, NULL::VARCHAR AS message_id, NULL::VARCHAR AS type, NULL::TIMESTAMPTZ AS"
           + " received_at, NULL::VARCHAR AS request_id, NULL::VARCHAR AS batch, NULL::VARCHAR AS"
           + " payload, NULL::DATE AS dt WHERE false";
     }
-    String glob = literal(root.resolve(LakeLayout.RAW) + "/**/*.jsonl.gz");
+    String glob = literal(root.glob(LakeLayout.RAW, ".jsonl.gz"));
     return "CREATE OR REPLACE VIEW raw.events AS SELECT "
         + columns
         + " FROM read_json("
@@ -131,11 +206,11 @@ public final class DuckDbSqlEngine implements SqlEngine {
   }
 
   private static String parquetView(
-      Path root, String view, String prefix, String columns, String emptyColumns) {
-    if (!hasFiles(root, prefix, ".parquet")) {
+      Scope root, String view, String prefix, String columns, String emptyColumns) {
+    if (!root.hasFiles(prefix, ".parquet")) {
       return "CREATE OR REPLACE VIEW " + view + " AS SELECT " + emptyColumns + " WHERE false";
     }
-    String glob = literal(root.resolve(prefix) + "/**/*.parquet");
+    String glob = literal(root.glob(prefix, ".parquet"));
     return "CREATE OR REPLACE VIEW "
         + view
         + " AS SELECT "
@@ -157,10 +232,11 @@ public final class DuckDbSqlEngine implements SqlEngine {
   }
 
   /** Curated tables: each tenant's snapshot in force, found through its pointer. */
-  private static List<String> curatedViews(Path root) throws SQLException {
+  private static List<String> curatedViews(Scope root) throws SQLException {
     List<String> views = new ArrayList<>();
     try {
-      CuratedStore store = new CuratedStore(new LocalFileObjectStore(root), root.resolve("_tmp"));
+      CuratedStore store =
+          new CuratedStore(new LocalFileObjectStore(root.root()), root.resolve("_tmp"));
       for (TableSchema table :
           List.of(
               CuratedTables.IDENTITY_GRAPH,
@@ -193,13 +269,13 @@ public final class DuckDbSqlEngine implements SqlEngine {
             "tenant, message_id, identifier_type, identifier, dt",
             "NULL::VARCHAR AS tenant, NULL::VARCHAR AS message_id, NULL::VARCHAR AS"
                 + " identifier_type, NULL::VARCHAR AS identifier, NULL::DATE AS dt"));
-    if (hasFiles(root, "_ops/curation/", ".json")) {
+    if (root.hasFiles("_ops/curation/", ".json")) {
       views.add(
           "CREATE OR REPLACE VIEW ops.curation AS SELECT tenant, snapshot, rebuilt, filesRead AS"
               + " files_read, events, eventsWithoutIdentifier AS events_without_identifier,"
               + " eventsOnSharedIdentifier AS events_on_shared_identifier, refused,"
               + " identifiers, profiles, merges, blockedMerges AS blocked_merges FROM read_json("
-              + literal(root.resolve("_ops/curation") + "/**/*.json")
+              + literal(root.glob("_ops/curation/", ".json"))
               + ", format='auto', hive_partitioning=false, union_by_name=true, columns={tenant:"
               + " 'VARCHAR', snapshot: 'INTEGER', rebuilt: 'BOOLEAN', filesRead: 'INTEGER', events:"
               + " 'BIGINT', eventsWithoutIdentifier: 'BIGINT', eventsOnSharedIdentifier: 'BIGINT',"
@@ -223,7 +299,8 @@ public final class DuckDbSqlEngine implements SqlEngine {
   }
 
   /** A view over one snapshot file per tenant, with the table's columns and the tenant. */
-  private static String snapshotView(Path root, List<String> keys, String view, TableSchema table) {
+  private static String snapshotView(
+      Scope root, List<String> keys, String view, TableSchema table) {
     StringBuilder columns = new StringBuilder("tenant");
     StringBuilder emptyColumns = new StringBuilder("NULL::VARCHAR AS tenant");
     for (Column c : table.columns()) {
@@ -247,7 +324,8 @@ public final class DuckDbSqlEngine implements SqlEngine {
   }
 
   private static String snapshotView(
-      Path root, List<String> keys, String view, String columns, String emptyColumns) {
+      Scope root, List<String> allKeys, String view, String columns, String emptyColumns) {
+    List<String> keys = allKeys.stream().filter(root::holds).toList();
     if (keys.isEmpty()) {
       return "CREATE OR REPLACE VIEW " + view + " AS SELECT " + emptyColumns + " WHERE false";
     }
@@ -268,15 +346,38 @@ public final class DuckDbSqlEngine implements SqlEngine {
         + ")";
   }
 
-  private static String accountingView(Path root) {
-    if (!hasFiles(root, LakeLayout.ACCOUNTING, ".json")) {
+  /** The accounting files of every stage: {@code _ops/accounting/stage=S/tenant=T/dt=D/}. */
+  private static String accountingGlobs(Scope root) {
+    if (root.tenant() == null) {
+      return literal(root.resolve(LakeLayout.ACCOUNTING) + "/**/*.json");
+    }
+    List<String> globs = new ArrayList<>();
+    try (Stream<Path> stages = Files.list(root.resolve(LakeLayout.ACCOUNTING))) {
+      stages
+          .map(stage -> stage.resolve("tenant=" + root.tenant()))
+          .filter(Files::isDirectory)
+          .forEach(dir -> globs.add(literal(dir + "/**/*.json")));
+    } catch (java.io.IOException e) {
+      return "[]";
+    }
+    return "[" + String.join(", ", globs) + "]";
+  }
+
+  private static boolean hasAccounting(Scope root) {
+    return root.tenant() == null
+        ? hasFiles(root.root(), LakeLayout.ACCOUNTING, ".json")
+        : !accountingGlobs(root).equals("[]");
+  }
+
+  private static String accountingView(Scope root) {
+    if (!hasAccounting(root)) {
       return "CREATE OR REPLACE VIEW ops.accounting AS SELECT NULL::VARCHAR AS stage,"
           + " NULL::VARCHAR AS tenant, NULL::VARCHAR AS source, NULL::VARCHAR AS unit,"
           + " NULL::BIGINT AS input, NULL::BIGINT AS output, NULL::JSON AS quarantined,"
           + " NULL::BIGINT AS quarantined_total, NULL::BIGINT AS duplicates, NULL::TIMESTAMPTZ AS"
           + " finished_at, NULL::DATE AS dt WHERE false";
     }
-    String glob = literal(root.resolve(LakeLayout.ACCOUNTING) + "/**/*.json");
+    String glob = accountingGlobs(root);
     return "CREATE OR REPLACE VIEW ops.accounting AS SELECT stage, tenant, source, unit, input,"
         + " output, quarantined, input - output - duplicates AS quarantined_total, duplicates,"
         + " finishedAt AS finished_at, dt FROM read_json("

@@ -144,6 +144,80 @@ class DuckDbSqlEngineTest {
     return lakeRoot;
   }
 
+  @Test
+  void aTenantsEngineReadsThatTenantAloneAndNoOtherFileOfTheLake() throws Exception {
+    Path lakeRoot = temp.resolve("lake");
+    try (Spool spool = new Spool(temp.resolve("spool"))) {
+      String identify = "{\"type\":\"identify\",\"userId\":\"u-1\",\"traits\":{\"email\":\"%s\"}}";
+      spool.append(
+          List.of(
+              new Envelope(
+                  "acme",
+                  "web",
+                  "m-1",
+                  null,
+                  RECEIVED_AT,
+                  "r-1",
+                  null,
+                  identify.formatted("a@acme.co")),
+              new Envelope(
+                  "globex",
+                  "app",
+                  "m-2",
+                  null,
+                  RECEIVED_AT,
+                  "r-2",
+                  null,
+                  identify.formatted("g@globex.co")),
+              new Envelope("globex", "app", "m-3", null, RECEIVED_AT, "r-3", null, "{}")));
+      new LocalPipeline(
+              spool,
+              new LocalFileObjectStore(lakeRoot),
+              () -> new Tenants(CdpConfig.empty()),
+              new SegmentCallValidator(),
+              temp.resolve("work"),
+              Clock.fixed(Instant.parse("2026-11-24T11:00:00Z"), ZoneOffset.UTC))
+          .runOnce();
+    }
+    try (DuckDbSqlEngine all = new DuckDbSqlEngine(lakeRoot)) {
+      assertThat(all.query("SELECT count(DISTINCT tenant) FROM clean.events").scalar())
+          .isEqualTo(2L);
+      assertThat(all.query("SELECT tenant FROM quarantine.records").scalar()).isEqualTo("globex");
+    }
+
+    try (DuckDbSqlEngine acme = DuckDbSqlEngine.forTenant(lakeRoot, "acme")) {
+      for (String view :
+          List.of(
+              "raw.events",
+              "clean.events",
+              "ops.accounting",
+              "curated.identity_graph",
+              "curated.profiles",
+              "curated.event_identifiers")) {
+        assertThat(acme.query("SELECT DISTINCT tenant FROM " + view).rows())
+            .as(view)
+            .containsExactly(List.of("acme"));
+      }
+      assertThat(acme.query("SELECT traits->>'email' FROM clean.events").scalar())
+          .isEqualTo("a@acme.co");
+      assertThat(acme.query("SELECT count(*) FROM quarantine.records").scalar()).isEqualTo(0L);
+      // Reading another tenant's files directly, or re-opening access, is refused.
+      String globexFiles = lakeRoot.resolve("clean/events/tenant=globex") + "/**/*.parquet";
+      assertThatThrownBy(() -> acme.query("SELECT * FROM read_parquet('" + globexFiles + "')"))
+          .isInstanceOf(SqlException.class)
+          .hasMessageContaining("Permission Error");
+      String sneaky =
+          lakeRoot.resolve("clean/events/tenant=acme") + "/../tenant=globex/**/*.parquet";
+      assertThatThrownBy(() -> acme.query("SELECT * FROM read_parquet('" + sneaky + "')"))
+          .isInstanceOf(SqlException.class);
+      assertThatThrownBy(() -> acme.query("SET enable_external_access = true"))
+          .isInstanceOf(SqlException.class)
+          .hasMessageContaining("locked");
+      assertThatThrownBy(() -> acme.query("SELECT * FROM read_text('/etc/hostname')"))
+          .isInstanceOf(SqlException.class);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"raw.events", "clean.events", "quarantine.records", "ops.accounting"})
   void everyViewOfAnEmptyLakeHasItsColumnsAndNoRows(String view) throws Exception {
