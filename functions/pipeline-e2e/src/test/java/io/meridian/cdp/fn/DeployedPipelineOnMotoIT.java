@@ -104,12 +104,28 @@ class DeployedPipelineOnMotoIT {
     List<String> raw = keys("raw/tenant=acme/source=web/");
     assertThat(raw).hasSize(1).allMatch(k -> k.endsWith(".jsonl.gz"));
 
-    // The S3 notification → raw-to-clean → clean Parquet and quarantine in S3.
-    invoke(
-        "raw-to-clean",
-        "io.meridian.cdp.fn.RawToCleanHandler",
-        "com.amazonaws.services.lambda.runtime.events.S3Event",
-        write("s3-event.json", objectCreated(raw.get(0))));
+    // The S3 notification → raw-to-clean → clean Parquet and quarantine in S3, and its counts as
+    // CloudWatch metrics (embedded metric format) in its log.
+    String log =
+        invocation(
+                "raw-to-clean",
+                "io.meridian.cdp.fn.RawToCleanHandler",
+                "com.amazonaws.services.lambda.runtime.events.S3Event",
+                write("s3-event.json", objectCreated(raw.get(0))))
+            .output();
+    JsonNode emf =
+        JSON.readTree(
+            log.lines()
+                .filter(l -> l.startsWith("{") && l.contains("\"_aws\""))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no metrics in the log:\n" + log)));
+    assertThat(emf.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText())
+        .isEqualTo("MeridianCDP");
+    assertThat(emf.path("Tenant").asText()).isEqualTo("acme");
+    assertThat(emf.path("Stage").asText()).isEqualTo("clean");
+    assertThat(emf.path("EventsIn").asDouble()).isEqualTo(4.0);
+    assertThat(emf.path("EventsOut").asDouble()).isEqualTo(3.0);
+    assertThat(emf.path("EventsQuarantined").asDouble()).isEqualTo(1.0);
     List<String> clean = keys("clean/events/tenant=acme/");
     assertThat(clean).hasSize(1).allMatch(k -> k.endsWith(".parquet"));
     Path parquet = temp.resolve("clean.parquet");
@@ -144,12 +160,20 @@ class DeployedPipelineOnMotoIT {
 
   private static JsonNode invoke(String function, String handler, String eventClass, Path event)
       throws Exception {
+    return JSON.readTree(invocation(function, handler, eventClass, event).response());
+  }
+
+  private static DeployedJar.Invocation invocation(
+      String function, String handler, String eventClass, Path event) {
     Path jar = FUNCTIONS.resolve(function).resolve("target/fn-" + function + "-lambda.jar");
+    Map<String, String> lambda = new HashMap<>(env);
+    // What Lambda and the CDK app set: the function's name, Powertools' service and namespace.
+    lambda.put("AWS_LAMBDA_FUNCTION_NAME", "cdp-e2e-" + function);
+    lambda.put("POWERTOOLS_SERVICE_NAME", function);
+    lambda.put("POWERTOOLS_METRICS_NAMESPACE", "MeridianCDP");
     // moto speaks Kinesis' JSON protocol, not CBOR; the only option that differs from Lambda's.
-    String response =
-        DeployedJar.invoke(
-            jar, handler, eventClass, event, env, List.of("-Daws.cborEnabled=false"));
-    return JSON.readTree(response);
+    return DeployedJar.invoke(
+        jar, handler, eventClass, event, lambda, List.of("-Daws.cborEnabled=false"));
   }
 
   private static List<Record> streamRecords() {

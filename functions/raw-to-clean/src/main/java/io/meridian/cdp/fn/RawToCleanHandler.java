@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import io.meridian.cdp.accounting.StageCounts;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.DynamoDbDedupIndex;
+import io.meridian.cdp.aws.StageMetrics;
 import io.meridian.cdp.clean.DedupIndex;
 import io.meridian.cdp.clean.ObjectStoreDedupIndex;
 import io.meridian.cdp.clean.RawToClean;
@@ -21,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
 
   private final Function<String, ObjectStore> lakeOfBucket;
   private final Function<ObjectStore, DedupIndex> dedupOf;
+  private final Consumer<StageCounts> metrics;
   private final CdpConfig config;
   private final SegmentCallValidator validator = new SegmentCallValidator();
   private final Path workDir;
@@ -68,6 +71,7 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
     this(
         bucket -> AwsEnvironment.lake(s3, bucket),
         dedupFromEnvironment(),
+        StageMetrics::publish,
         AwsEnvironment.config(s3),
         WORK_DIR,
         Clock.systemUTC());
@@ -91,20 +95,23 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
    */
   RawToCleanHandler(
       Function<String, ObjectStore> lakeOfBucket, CdpConfig config, Path workDir, Clock clock) {
-    this(lakeOfBucket, ObjectStoreDedupIndex::new, config, workDir, clock);
+    this(lakeOfBucket, ObjectStoreDedupIndex::new, counts -> {}, config, workDir, clock);
   }
 
   /**
    * @param dedupOf the de-duplication index to use with a lake
+   * @param metrics receives each converted object's counts (CloudWatch metrics on AWS)
    */
   RawToCleanHandler(
       Function<String, ObjectStore> lakeOfBucket,
       Function<ObjectStore, DedupIndex> dedupOf,
+      Consumer<StageCounts> metrics,
       CdpConfig config,
       Path workDir,
       Clock clock) {
     this.lakeOfBucket = lakeOfBucket;
     this.dedupOf = dedupOf;
+    this.metrics = metrics;
     this.config = config;
     this.workDir = workDir;
     this.clock = clock;
@@ -143,6 +150,7 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
         return;
       }
       StageCounts c = stage.convert(key);
+      metrics.accept(c);
       LOG.info(
           "converted s3://{}/{}: input {}, output {}, quarantined {}, duplicates {}",
           bucket,

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import io.meridian.cdp.accounting.AccountingLedger;
 import io.meridian.cdp.accounting.StageCounts;
 import io.meridian.cdp.clean.CleanTables;
+import io.meridian.cdp.clean.ObjectStoreDedupIndex;
 import io.meridian.cdp.lake.InMemoryObjectStore;
 import io.meridian.cdp.parquet.ParquetFiles;
 import io.meridian.cdp.parquet.TableSchema;
@@ -42,6 +43,7 @@ class RawToCleanHandlerTest {
 
   private final InMemoryObjectStore lake = new InMemoryObjectStore();
   private final Map<String, Integer> lakeRequests = new ConcurrentHashMap<>();
+  private final List<StageCounts> published = new ArrayList<>();
   private RawToCleanHandler handler;
 
   @BeforeEach
@@ -52,9 +54,26 @@ class RawToCleanHandlerTest {
               lakeRequests.merge(bucket, 1, Integer::sum);
               return lake;
             },
+            ObjectStoreDedupIndex::new,
+            published::add,
             Fixtures.config(),
             temp.resolve("work"),
             CLOCK);
+  }
+
+  @Test
+  void publishesTheCountsOfEachConvertedObjectAsMetricsOnce() {
+    streamToRaw();
+
+    handler.handleRequest(rawObjectCreated(), null);
+    handler.handleRequest(rawObjectCreated(), null); // delivered twice: skipped, nothing published
+
+    assertThat(published).hasSize(1);
+    StageCounts c = published.get(0);
+    assertThat(c.tenant()).isEqualTo("acme");
+    assertThat(c.input()).isEqualTo(4);
+    assertThat(c.output()).isEqualTo(3);
+    assertThat(c.quarantinedTotal()).isEqualTo(1);
   }
 
   /** Writes the raw object the S3 fixture names, as stream-to-raw does from the Kinesis fixture. */

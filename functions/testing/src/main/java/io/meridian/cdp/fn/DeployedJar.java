@@ -30,15 +30,23 @@ public final class DeployedJar {
   private DeployedJar() {}
 
   /**
+   * What one invocation gave.
+   *
+   * @param response the handler's response as JSON
+   * @param output everything else the function wrote to standard output and error: its log
+   */
+  public record Invocation(String response, String output) {}
+
+  /**
    * Handles the event in {@code eventFile} with {@code handlerClass} of {@code jar} in a new JVM
    * whose environment is {@code env} added to this one's.
    *
    * @param eventClass the Lambda event class, or {@code "json"} for handlers of JSON objects
    *     ({@code RequestHandler<Map<String, Object>, ?>}, such as Step Functions tasks)
-   * @return the handler's response as JSON
+   * @return the handler's response and the function's log
    * @throws IllegalStateException with the child's output when the handler failed
    */
-  public static String invoke(
+  public static Invocation invoke(
       Path jar,
       String handlerClass,
       String eventClass,
@@ -71,12 +79,16 @@ public final class DeployedJar {
         throw new IllegalStateException(
             handlerClass + " failed (exit " + process.exitValue() + "):\n" + output);
       }
-      return output
-          .lines()
-          .filter(l -> l.startsWith(RESPONSE))
-          .reduce((a, b) -> b)
-          .map(l -> l.substring(RESPONSE.length()))
-          .orElseThrow(() -> new IllegalStateException("no response in:\n" + output));
+      String response =
+          output
+              .lines()
+              .filter(l -> l.startsWith(RESPONSE))
+              .reduce((a, b) -> b)
+              .map(l -> l.substring(RESPONSE.length()))
+              .orElseThrow(() -> new IllegalStateException("no response in:\n" + output));
+      String functionLog =
+          String.join("\n", output.lines().filter(l -> !l.startsWith(RESPONSE)).toList());
+      return new Invocation(response, functionLog);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
