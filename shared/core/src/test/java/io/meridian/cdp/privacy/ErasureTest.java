@@ -485,4 +485,35 @@ class ErasureTest {
     Set<String> unused = Set.of();
     assertThat(unused).isEmpty();
   }
+
+  @Test
+  void anEventBridgeRequestRunsTheSameJob() throws IOException {
+    InMemoryObjectStore objects = new InMemoryObjectStore();
+    lake(objects);
+    Tenants tenants = new Tenants(new CdpConfig(1, List.of(ACME)));
+    String event =
+        "{\"source\":\"cdp.privacy\",\"detail-type\":\"Erasure Requested\",\"detail\":"
+            + "{\"tenant\":\"acme\",\"identifierType\":\"email\",\"identifier\":\"alice@EXAMPLE.com\","
+            + "\"reason\":\"GDPR-1\",\"requestedBy\":\"dpo\"}}";
+    AuditLog audit = new AuditLog(objects, AuditLog.DEFAULT_PREFIX, CLOCK);
+    var first =
+        ErasureRequests.handle(Json.MAPPER.readTree(event), tenants, erasure(objects, audit, null));
+    assertThat(first.path("status").asText()).isEqualTo("erased");
+    assertThat(objects.exists(first.path("reportKey").asText())).isTrue();
+    var again =
+        ErasureRequests.handle(Json.MAPPER.readTree(event), tenants, erasure(objects, audit, null));
+    assertThat(again.path("status").asText()).isEqualTo("already_erased");
+    assertThat(again.path("requestId")).isEqualTo(first.path("requestId"));
+    assertThat(audit.read(Instant.EPOCH).get(0).event().actor()).isEqualTo("eventbridge:dpo");
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ErasureRequests.handle(
+                    Json.MAPPER.readTree(
+                        event.replace("\"tenant\":\"acme\"", "\"tenant\":\"zzz\"")),
+                    tenants,
+                    erasure(objects, audit, null)));
+    assertThat(bad.getMessage()).isEqualTo("unknown tenant 'zzz'");
+  }
 }
