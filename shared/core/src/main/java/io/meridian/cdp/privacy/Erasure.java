@@ -50,7 +50,16 @@ import java.util.zip.GZIPOutputStream;
 public final class Erasure {
   /** The steps, in the order they run. */
   public static final List<String> STEPS =
-      List.of("plan", "suppress", "clean", "identity", "profiles", "segments", "raw", "report");
+      List.of(
+          "plan",
+          "suppress",
+          "clean",
+          "quarantine",
+          "identity",
+          "profiles",
+          "segments",
+          "raw",
+          "report");
 
   /** Called before each step runs (tests inject a crash here). */
   @FunctionalInterface
@@ -273,6 +282,8 @@ public final class Erasure {
     strings(plan.putArray("messageIds"), found.messageIds());
     strings(plan.putArray("cleanFiles"), found.cleanFiles());
     strings(plan.putArray("rawObjects"), found.rawObjects());
+    strings(plan.putArray("quarantineIds"), found.quarantineIds());
+    strings(plan.putArray("quarantineFiles"), found.quarantineFiles());
     state.putObject("removed");
     return state;
   }
@@ -307,16 +318,22 @@ public final class Erasure {
       }
       case "clean" -> {
         long rows = 0;
-        ArrayNode files = removed.putArray("cleanFiles");
         for (JsonNode f : plan.get("cleanFiles")) {
-          long n = PersonEvents.rewriteClean(curated, f.asText(), messageIds);
-          if (n > 0) {
-            files.add(f.asText());
-          }
-          rows += n;
+          rows += PersonEvents.rewriteClean(curated, f.asText(), messageIds);
         }
+        // every planned file held the person, whichever attempt rewrote it
+        removed.set("cleanFiles", plan.get("cleanFiles").deepCopy());
         // a resumed step counts what this attempt removed; the first attempt's count is kept
         removed.put("cleanRows", Math.max(rows, removed.path("cleanRows").asLong(0)));
+      }
+      case "quarantine" -> {
+        long rows = 0;
+        Set<String> ids = set(plan.get("quarantineIds"));
+        for (JsonNode f : plan.get("quarantineFiles")) {
+          rows += PersonEvents.rewriteQuarantine(curated, f.asText(), ids);
+        }
+        removed.set("quarantineFiles", plan.get("quarantineFiles").deepCopy());
+        removed.put("quarantineRows", Math.max(rows, removed.path("quarantineRows").asLong(0)));
       }
       case "identity" -> put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
       case "profiles" -> put(removed, erasure.eraseProfiles(tenant, profileIds));
@@ -324,18 +341,16 @@ public final class Erasure {
       case "raw" -> {
         long lines = 0;
         long versions = 0;
-        ArrayNode objects = removed.putArray("rawObjects");
+        Set<String> lineIds = new HashSet<>(messageIds);
+        lineIds.addAll(set(plan.get("quarantineIds")));
         for (JsonNode k : plan.get("rawObjects")) {
-          long n = rewriteRaw(tenant, k.asText(), messageIds);
-          if (n > 0) {
-            objects.add(k.asText());
-          }
-          lines += n;
+          lines += rewriteRaw(tenant, k.asText(), lineIds);
           if (store instanceof ObjectVersions v) {
             versions += v.deletePreviousVersions(k.asText());
           }
         }
-        removed.put("rawLines", lines);
+        removed.put("rawLines", Math.max(lines, removed.path("rawLines").asLong(0)));
+        removed.set("rawObjects", plan.get("rawObjects").deepCopy());
         removed.put("rawPreviousVersionsDeleted", versions);
       }
       case "report" -> {
@@ -365,6 +380,7 @@ public final class Erasure {
         state.put("completedAt", report.get("completedAt").asText());
         // the message ids were needed to resume; a finished job keeps only counts
         plan.remove("messageIds");
+        plan.remove("quarantineIds");
         plan.put("messageIdCount", messageIds.size());
       }
       default -> throw new IllegalStateException("unknown erasure step " + step);

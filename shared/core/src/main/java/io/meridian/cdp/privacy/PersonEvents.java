@@ -50,7 +50,16 @@ final class PersonEvents {
 
   private PersonEvents() {}
 
-  record Found(Set<String> messageIds, Set<String> cleanFiles, Set<String> rawObjects) {}
+  /**
+   * @param quarantineIds message ids of quarantined calls (rejected by validation) that carry one
+   *     of the person's identifiers
+   */
+  record Found(
+      Set<String> messageIds,
+      Set<String> cleanFiles,
+      Set<String> rawObjects,
+      Set<String> quarantineIds,
+      Set<String> quarantineFiles) {}
 
   static Found find(CuratedStore store, TenantConfig tenant, Person person) throws IOException {
     Set<String> wanted = new HashSet<>();
@@ -80,7 +89,37 @@ final class PersonEvents {
         }
       }
     }
-    return new Found(messageIds, files, raw);
+    Set<String> quarantineIds = new TreeSet<>();
+    Set<String> quarantineFiles = new TreeSet<>();
+    for (String key : store.objects().list("quarantine/records/tenant=" + tenant.id() + "/")) {
+      if (!key.endsWith(".parquet")) {
+        continue;
+      }
+      for (Object[] r : store.read(CleanTables.QUARANTINE, key)) {
+        // source, message_id, received_at, reason, field, detail, payload, raw_object
+        if (r[1] == null || r[6] == null) {
+          continue; // an unreadable envelope: no message id to find its raw line by
+        }
+        com.fasterxml.jackson.databind.JsonNode payload;
+        try {
+          payload = io.meridian.cdp.event.Json.MAPPER.readTree((String) r[6]);
+        } catch (IOException | RuntimeException e) {
+          continue; // not JSON: identifiers cannot be told apart from any other text
+        }
+        if (payload == null || !payload.isObject()) {
+          continue;
+        }
+        for (Identifier id : extractor.extract(Suppression.asEvent(payload))) {
+          if (wanted.contains(rules.identifiers().get(id.type()).type() + "\u0000" + id.value())) {
+            quarantineIds.add((String) r[1]);
+            quarantineFiles.add(key);
+            raw.add((String) r[7]);
+            break;
+          }
+        }
+      }
+    }
+    return new Found(messageIds, files, raw, quarantineIds, quarantineFiles);
   }
 
   static List<String> cleanFiles(CuratedStore store, String tenant) throws IOException {
@@ -161,6 +200,29 @@ final class PersonEvents {
       return 0;
     }
     store.write(CleanTables.EVENTS, key, kept);
+    return rows.size() - kept.size();
+  }
+
+  /**
+   * Writes quarantine file {@code key} again without the rows of {@code messageIds}; returns how
+   * many rows were removed.
+   */
+  static long rewriteQuarantine(CuratedStore store, String key, Set<String> messageIds)
+      throws IOException {
+    if (!store.objects().exists(key)) {
+      return 0;
+    }
+    List<Object[]> rows = store.read(CleanTables.QUARANTINE, key);
+    List<Object[]> kept = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      if (row[1] == null || !messageIds.contains((String) row[1])) {
+        kept.add(row);
+      }
+    }
+    if (kept.size() == rows.size()) {
+      return 0;
+    }
+    store.write(CleanTables.QUARANTINE, key, kept);
     return rows.size() - kept.size();
   }
 

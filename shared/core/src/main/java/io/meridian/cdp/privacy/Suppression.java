@@ -141,7 +141,8 @@ public final class Suppression implements SuppressionCheck {
     return false;
   }
 
-  private static IdentityEvent asEvent(JsonNode call) {
+  /** A call as identity resolution reads an event (only what identifiers are taken from). */
+  static IdentityEvent asEvent(JsonNode call) {
     return new IdentityEvent(
         text(call.get("messageId")),
         text(call.get("type")),

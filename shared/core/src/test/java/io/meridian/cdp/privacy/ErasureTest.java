@@ -122,6 +122,44 @@ class ErasureTest {
       String day = "2026-11-0" + (d + 1);
       CleanFixtures.writeClean(objects, work, "acme", day, "web-h00-b" + d, days.get(d));
       List<byte[]> lines = new ArrayList<>();
+      List<String> quarantined = new ArrayList<>();
+      if (d == 0) {
+        // two calls rejected by validation (a track without event), one of them alice's
+        quarantined.add("alice-q");
+        quarantined.add("bob-q");
+        Path q = work.resolve("q.parquet");
+        java.nio.file.Files.deleteIfExists(q);
+        try (var w = io.meridian.cdp.parquet.ParquetFiles.create(CleanTables.QUARANTINE, q)) {
+          for (String id : quarantined) {
+            w.write(
+                new Object[] {
+                  "web",
+                  id,
+                  Instant.parse(day + "T00:00:00Z"),
+                  "missing_field",
+                  "event",
+                  "event is required",
+                  "{\"type\":\"track\",\"userId\":\"" + id.substring(0, id.indexOf('-')) + "\"}",
+                  "raw/tenant=acme/source=web/dt=" + day + "/hour=00/b0.jsonl.gz"
+                });
+          }
+        }
+        objects.putFile("quarantine/records/tenant=acme/dt=" + day + "/web-h00-b0.parquet", q);
+      }
+      for (String id : quarantined) {
+        lines.add(
+            EnvelopeCodec.encode(
+                    new Envelope(
+                        "acme",
+                        "web",
+                        id,
+                        "track",
+                        Instant.parse(day + "T00:00:00Z"),
+                        "r",
+                        null,
+                        "{}"))
+                .getBytes(StandardCharsets.UTF_8));
+      }
       for (Call c : days.get(d)) {
         lines.add(
             EnvelopeCodec.encode(
@@ -254,13 +292,17 @@ class ErasureTest {
     }
     ObjectNode report = done.report();
     assertThat(report.path("removed").path("cleanRows").asLong()).isEqualTo(4);
-    assertThat(report.path("removed").path("rawLines").asLong()).isEqualTo(4);
+    assertThat(report.path("removed").path("rawLines").asLong()).isEqualTo(5);
+    assertThat(report.path("removed").path("quarantineRows").asLong()).isEqualTo(1);
+    assertThat(rows(store, CleanTables.QUARANTINE, "quarantine/"))
+        .hasSize(1)
+        .allSatisfy(r -> assertThat(r).contains("bob-q"));
     assertThat(report.path("removed").path("suppressedIdentifiers").asLong()).isEqualTo(4);
     assertThat(report.path("removed").path("profiles").asLong()).isEqualTo(1);
     byte[] stored = objects.get(done.reportKey()).orElseThrow();
     assertThat(ErasureReport.verify(keys, stored).valid()).isTrue();
     String tampered =
-        new String(stored, StandardCharsets.UTF_8).replace("\"rawLines\" : 4", "\"rawLines\" : 3");
+        new String(stored, StandardCharsets.UTF_8).replace("\"rawLines\" : 5", "\"rawLines\" : 3");
     assertThat(tampered).isNotEqualTo(new String(stored, StandardCharsets.UTF_8));
     assertThat(ErasureReport.verify(keys, tampered.getBytes(StandardCharsets.UTF_8)).valid())
         .isFalse();
@@ -310,7 +352,8 @@ class ErasureTest {
 
   @Test
   void aCrashBetweenStepsResumesWhereItStoppedAndEndsAsAnUninterruptedRun() throws IOException {
-    for (String failing : List.of("plan", "clean", "identity", "profiles", "raw", "report")) {
+    for (String failing :
+        List.of("plan", "clean", "quarantine", "identity", "profiles", "raw", "report")) {
       InMemoryObjectStore straight = new InMemoryObjectStore();
       lake(straight);
       erasure(straight, null, null).erase(ACME, "user_id", "alice", "", "t");
@@ -337,6 +380,9 @@ class ErasureTest {
           .as(failing)
           .isEqualTo(rows(a, CleanTables.EVENTS, "clean/"));
       assertThat(rawMessageIds(crashed)).as(failing).isEqualTo(rawMessageIds(straight));
+      assertThat(rows(b, CleanTables.QUARANTINE, "quarantine/"))
+          .as(failing)
+          .isEqualTo(rows(a, CleanTables.QUARANTINE, "quarantine/"));
       for (String step : List.of("identity", "profiles")) {
         TableSchema t =
             step.equals("identity") ? CuratedTables.IDENTITY_GRAPH : CuratedTables.PROFILES;
