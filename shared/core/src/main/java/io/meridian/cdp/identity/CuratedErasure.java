@@ -5,7 +5,6 @@ import io.meridian.cdp.parquet.TableSchema;
 import io.meridian.cdp.segment.ComputeSegments;
 import io.meridian.cdp.segment.SegmentTables;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -362,10 +361,5 @@ public final class CuratedErasure {
       }
     }
     return kept;
-  }
-
-  /** Micros of an instant, as the curated tables store times. */
-  static long micros(Instant t) {
-    return ResolveIdentities.micros(t);
   }
 }

@@ -3,7 +3,6 @@ package io.meridian.cdp.privacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.meridian.cdp.clean.CleanTables;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CuratedErasure;
 import io.meridian.cdp.identity.CuratedErasure.Person;
@@ -437,7 +436,7 @@ public final class Erasure {
     }
   }
 
-  /** Count of what {@link CleanTables} a job touched, for callers that print a summary. */
+  /** The counts of what a job removed (from its report), for callers that print a summary. */
   public static Map<String, Long> counts(ObjectNode report) {
     Map<String, Long> out = new TreeMap<>();
     report
