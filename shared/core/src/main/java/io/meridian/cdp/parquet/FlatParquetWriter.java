@@ -6,6 +6,9 @@ import com.github.luben.zstd.ZstdException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +66,8 @@ final class FlatParquetWriter implements RowWriter {
   /** Values per data page at most, like parquet-java's default page row count limit. */
   static final int PAGE_ROWS = 20_000;
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
   private static final ParquetMetadataConverter CONVERTER = new ParquetMetadataConverter();
 
@@ -314,11 +319,11 @@ final class FlatParquetWriter implements RowWriter {
       if (binary) {
         byte[] bytes =
             value instanceof byte[] utf8 ? utf8 : ((String) value).getBytes(StandardCharsets.UTF_8);
-        minMax(bytes);
         pageRawBytes += 4 + bytes.length;
         if (dictionaryOn) {
-          addId(dict.id(bytes));
+          addId(dict.id(bytes)); // min and max come from the dictionary's entries
         } else {
+          minMax(bytes, 0, bytes.length);
           plain.intLe(bytes.length);
           plain.write(bytes, 0, bytes.length);
         }
@@ -327,11 +332,11 @@ final class FlatParquetWriter implements RowWriter {
             value instanceof Instant instant
                 ? RowWriteSupport.epochMicros(instant)
                 : ((Long) value).longValue();
-        minMax(v);
         pageRawBytes += 8;
         if (dictionaryOn) {
           addId(dict.id(v));
         } else {
+          minMax(v);
           if (longCount == longs.length) {
             longs = Arrays.copyOf(longs, longs.length * 2);
           }
@@ -347,15 +352,33 @@ final class FlatParquetWriter implements RowWriter {
       ids[idCount++] = id;
     }
 
-    private void minMax(byte[] v) {
+    private void minMax(byte[] v, int from, int to) {
       if (!hasMinMax) {
-        minBytes = v;
-        maxBytes = v;
+        minBytes = slice(v, from, to);
+        maxBytes = minBytes;
         hasMinMax = true;
-      } else if (Arrays.compareUnsigned(v, minBytes) < 0) {
-        minBytes = v;
-      } else if (Arrays.compareUnsigned(v, maxBytes) > 0) {
-        maxBytes = v;
+      } else if (Arrays.compareUnsigned(v, from, to, minBytes, 0, minBytes.length) < 0) {
+        minBytes = slice(v, from, to);
+      } else if (Arrays.compareUnsigned(v, from, to, maxBytes, 0, maxBytes.length) > 0) {
+        maxBytes = slice(v, from, to);
+      }
+    }
+
+    /**
+     * The bytes {@code v[from..to)}: the array itself when that is all of it (rows never change).
+     */
+    private static byte[] slice(byte[] v, int from, int to) {
+      return from == 0 && to == v.length ? v : Arrays.copyOfRange(v, from, to);
+    }
+
+    /** Takes the dictionary's entries (the values written through it) into min and max. */
+    private void dictionaryMinMax() {
+      for (int id = 0; id < dict.size; id++) {
+        if (binary) {
+          minMax(dict.entries.buf, dict.valueStart(id), dict.valueEnd(id));
+        } else {
+          minMax(dict.longAt(id));
+        }
       }
     }
 
@@ -445,6 +468,7 @@ final class FlatParquetWriter implements RowWriter {
 
     /** Rewrites the open page's ids as plain values; later pages of the chunk stay plain. */
     private void fallBackToPlain() {
+      dictionaryMinMax();
       dictionaryOn = false;
       for (int i = 0; i < idCount; i++) {
         if (binary) {
@@ -480,6 +504,9 @@ final class FlatParquetWriter implements RowWriter {
     }
 
     Statistics<?> statistics() {
+      if (dictionaryOn) {
+        dictionaryMinMax();
+      }
       Statistics.Builder builder = Statistics.getBuilderForReading(type).withNumNulls(chunkNulls);
       if (hasMinMax) {
         if (binary) {
@@ -510,7 +537,7 @@ final class FlatParquetWriter implements RowWriter {
    */
   static final class Dictionary {
     private final boolean binary;
-    private final BytesOut entries = new BytesOut(1024);
+    final BytesOut entries = new BytesOut(1024);
     private int[] offsets = new int[64];
     private long[] longValues = new long[64];
     private int[] hashes = new int[64];
@@ -527,7 +554,7 @@ final class FlatParquetWriter implements RowWriter {
     }
 
     int id(byte[] value) {
-      int h = Arrays.hashCode(value);
+      int h = hash(value);
       int mask = table.length - 1;
       for (int slot = mix(h) & mask; ; slot = (slot + 1) & mask) {
         int e = table[slot] - 1;
@@ -592,9 +619,35 @@ final class FlatParquetWriter implements RowWriter {
       }
     }
 
+    /** A hash of the bytes read eight at a time (cheaper than {@link Arrays#hashCode(byte[])}). */
+    static int hash(byte[] v) {
+      long h = v.length * 0x9E3779B97F4A7C15L;
+      int i = 0;
+      for (; i + 8 <= v.length; i += 8) {
+        h = (h ^ (long) LONGS.get(v, i)) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+      }
+      long tail = 0;
+      for (; i < v.length; i++) {
+        tail = tail << 8 | (v[i] & 0xff);
+      }
+      h = (h ^ tail) * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32));
+    }
+
     private static int mix(int h) {
       h *= 0x9E3779B9;
       return h ^ (h >>> 16);
+    }
+
+    /** Where entry {@code id}'s bytes start in {@link #entries}. */
+    int valueStart(int id) {
+      return offsets[id] + 4;
+    }
+
+    /** Where entry {@code id}'s bytes end in {@link #entries}. */
+    int valueEnd(int id) {
+      return id + 1 < size ? offsets[id + 1] : entries.length;
     }
 
     long longAt(int id) {
