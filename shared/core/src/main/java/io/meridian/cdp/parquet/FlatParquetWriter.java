@@ -251,14 +251,14 @@ final class FlatParquetWriter implements RowWriter {
     final boolean binary;
 
     // The open page: definition levels (optional columns) and values.
-    int[] defs = new int[1024];
+    int[] defs;
     int pageValues;
     int pageNulls;
     long pageRawBytes;
-    final BytesOut plain = new BytesOut(1024);
-    int[] ids = new int[1024];
+    final BytesOut plain;
+    int[] ids;
     int idCount;
-    long[] longs = new long[1024];
+    long[] longs;
     int longCount;
 
     // The dictionary, while the column uses it in this chunk.
@@ -270,7 +270,7 @@ final class FlatParquetWriter implements RowWriter {
     boolean deltaPages;
 
     // The chunk of the current row group: compressed data pages with their headers.
-    final BytesOut chunk = new BytesOut(1024);
+    final BytesOut chunk = new BytesOut(16 * 1024);
     long chunkUncompressed;
     long chunkValues;
     long chunkNulls;
@@ -286,6 +286,11 @@ final class FlatParquetWriter implements RowWriter {
       this.optional = !column.required();
       this.binary = column.type() == ColumnType.STRING || column.type() == ColumnType.JSON;
       this.dictionaryAllowed = column.dictionary();
+      // Sized for a few thousand rows; they grow as needed.
+      this.defs = new int[optional ? 4096 : 0];
+      this.ids = new int[dictionaryAllowed ? 4096 : 0];
+      this.longs = new long[binary ? 0 : 4096];
+      this.plain = new BytesOut(binary ? 16 * 1024 : 0);
       resetChunk();
     }
 
@@ -307,7 +312,7 @@ final class FlatParquetWriter implements RowWriter {
     void add(Object value) {
       if (optional) {
         if (pageValues == defs.length) {
-          defs = Arrays.copyOf(defs, defs.length * 2);
+          defs = Arrays.copyOf(defs, Math.max(1024, defs.length * 2));
         }
         defs[pageValues] = value == null ? 0 : 1;
       }
@@ -338,7 +343,7 @@ final class FlatParquetWriter implements RowWriter {
         } else {
           minMax(v);
           if (longCount == longs.length) {
-            longs = Arrays.copyOf(longs, longs.length * 2);
+            longs = Arrays.copyOf(longs, Math.max(1024, longs.length * 2));
           }
           longs[longCount++] = v;
         }
@@ -347,7 +352,7 @@ final class FlatParquetWriter implements RowWriter {
 
     private void addId(int id) {
       if (idCount == ids.length) {
-        ids = Arrays.copyOf(ids, ids.length * 2);
+        ids = Arrays.copyOf(ids, Math.max(1024, ids.length * 2));
       }
       ids[idCount++] = id;
     }
@@ -475,7 +480,7 @@ final class FlatParquetWriter implements RowWriter {
           dict.appendPlain(ids[i], plain);
         } else {
           if (longCount == longs.length) {
-            longs = Arrays.copyOf(longs, longs.length * 2);
+            longs = Arrays.copyOf(longs, Math.max(1024, longs.length * 2));
           }
           longs[longCount++] = dict.longAt(ids[i]);
         }
