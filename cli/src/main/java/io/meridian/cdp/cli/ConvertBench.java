@@ -62,11 +62,21 @@ final class ConvertBench implements Callable<Integer> {
       defaultValue = "1")
   int threads;
 
+  @Option(
+      names = "--clock-jitter-ms",
+      description =
+          "Spread each call's originalTimestamp and sentAt randomly over this many milliseconds, as"
+              + " devices' clocks and queues do (0: evenly spaced, identical times). Default:"
+              + " ${DEFAULT-VALUE}",
+      defaultValue = "0")
+  int clockJitterMs;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (events < 1 || threads < 1) {
-      throw new Cdp.UserError("--events and --threads must be at least 1");
+    if (events < 1 || threads < 1 || clockJitterMs < 0) {
+      throw new Cdp.UserError(
+          "--events and --threads must be at least 1, --clock-jitter-ms at least 0");
     }
     Path dir = Files.createTempDirectory("cdp-bench-convert");
     try {
@@ -205,6 +215,8 @@ final class ConvertBench implements Callable<Integer> {
 
   private long generate(LocalFileObjectStore lake, Path jsonl) throws Exception {
     Random r = new Random(7);
+    // A generator of its own, so that the calls without jitter stay those of earlier runs.
+    Random jitter = new Random(8);
     RawZoneWriter writer = new RawZoneWriter(lake, Clock.systemUTC());
     Instant received = Instant.parse("2026-11-24T10:00:00Z");
     String[] events = {
@@ -214,7 +226,7 @@ final class ConvertBench implements Callable<Integer> {
     try (BufferedWriter w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
       List<Envelope> chunk = new ArrayList<>(CHUNK);
       for (int i = 0; i < this.events; i++) {
-        String call = call(r, i, events);
+        String call = call(r, i, events, jitter);
         w.write(call);
         w.write('\n');
         bytes += call.length() + 1;
@@ -240,9 +252,16 @@ final class ConvertBench implements Callable<Integer> {
     return bytes;
   }
 
-  private static String call(Random r, int i, String[] events) {
+  private String call(Random r, int i, String[] events, Random jitter) {
     int person = r.nextInt(200_000);
-    String ts = Instant.parse("2026-11-24T09:00:00Z").plusMillis(i * 3L).toString();
+    Instant original = Instant.parse("2026-11-24T09:00:00Z").plusMillis(i * 3L);
+    Instant sent = original;
+    if (clockJitterMs > 0) {
+      original = original.minusMillis(jitter.nextInt(clockJitterMs));
+      sent = sent.plusMillis(jitter.nextInt(clockJitterMs));
+    }
+    String ts = original.toString();
+    String sentAt = sent.toString();
     return switch (r.nextInt(10)) {
       case 0 ->
           "{\"type\":\"identify\",\"messageId\":\"m-"
@@ -256,7 +275,7 @@ final class ConvertBench implements Callable<Integer> {
               + "@Example.com\",\"phone\":\"(415) 555-"
               + (1000 + person % 9000)
               + "\",\"plan\":\"pro\"},"
-              + tail(person, ts, "");
+              + tail(person, ts, sentAt, "");
       case 1, 2, 3 ->
           "{\"type\":\"page\",\"messageId\":\"m-"
               + i
@@ -265,7 +284,7 @@ final class ConvertBench implements Callable<Integer> {
               + "\",\"name\":\"Product\",\"properties\":{\"url\":\"https://shop.example.com/p/"
               + r.nextInt(5000)
               + "\",\"title\":\"Product\",\"referrer\":\"https://www.google.com/\"},"
-              + tail(person, ts, "\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",");
+              + tail(person, ts, sentAt, "\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",");
       default ->
           "{\"type\":\"track\",\"messageId\":\"m-"
               + i
@@ -282,12 +301,12 @@ final class ConvertBench implements Callable<Integer> {
               + ",\"currency\":\"USD\",\"quantity\":"
               + (1 + r.nextInt(3))
               + "},"
-              + tail(person, ts, "");
+              + tail(person, ts, sentAt, "");
     };
   }
 
   /** The part every generated call shares: context (with optional extra fields) and times. */
-  private static String tail(int person, String ts, String extraContext) {
+  private static String tail(int person, String ts, String sentAt, String extraContext) {
     return "\"context\":{\"ip\":\"203.0.113."
         + (person % 250)
         + "\","
@@ -296,7 +315,7 @@ final class ConvertBench implements Callable<Integer> {
         + "\"originalTimestamp\":\""
         + ts
         + "\",\"sentAt\":\""
-        + ts
+        + sentAt
         + "\"}";
   }
 
