@@ -110,17 +110,23 @@ final class FlatParquetWriter implements RowWriter {
     this.rowGroupBytes = options.rowGroupBytes();
     this.pageBytes = options.pageBytes();
     this.zstd = new ZstdCompressCtx().setLevel(options.zstdLevel()).setChecksum(false);
-    boolean ok = false;
+    OutputStream stream = null;
     try {
-      this.out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
-      out.write(MAGIC);
-      position = MAGIC.length;
-      ok = true;
-    } finally {
-      if (!ok) {
-        zstd.close();
+      stream = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
+      stream.write(MAGIC);
+    } catch (IOException | RuntimeException e) {
+      zstd.close();
+      if (stream != null) {
+        try {
+          stream.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
+      throw e;
     }
+    this.out = stream;
+    this.position = MAGIC.length;
   }
 
   @Override
