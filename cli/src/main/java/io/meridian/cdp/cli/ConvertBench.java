@@ -10,6 +10,8 @@ import io.meridian.cdp.local.LocalFileObjectStore;
 import io.meridian.cdp.raw.RawZoneWriter;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,9 +54,30 @@ final class ConvertBench implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the generated files (printed path)")
   boolean keep;
 
+  @Option(
+      names = "--threads",
+      description =
+          "Also convert the same raw objects again with this many threads, one object per thread at"
+              + " a time (1: skip). Default: ${DEFAULT-VALUE}",
+      defaultValue = "1")
+  int threads;
+
+  @Option(
+      names = "--clock-jitter-ms",
+      description =
+          "Spread each call's originalTimestamp and sentAt randomly over this many milliseconds, as"
+              + " devices' clocks and queues do (0: evenly spaced, identical times). Default:"
+              + " ${DEFAULT-VALUE}",
+      defaultValue = "0")
+  int clockJitterMs;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (events < 1 || threads < 1 || clockJitterMs < 0) {
+      throw new Cdp.UserError(
+          "--events and --threads must be at least 1, --clock-jitter-ms at least 0");
+    }
     Path dir = Files.createTempDirectory("cdp-bench-convert");
     try {
       out.printf(
@@ -78,6 +104,8 @@ final class ConvertBench implements Callable<Integer> {
               Clock.systemUTC());
       List<String> pending = converter.pending();
       HeapPeaks.reset();
+      long cpu0 = processCpuNanos();
+      long thread0 = THREADS.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       long clean = 0;
       for (String key : pending) {
@@ -85,10 +113,14 @@ final class ConvertBench implements Callable<Integer> {
         clean += c.output();
       }
       double ours = (System.nanoTime() - t0) / 1e9;
+      double ourThreadCpu = (THREADS.getCurrentThreadCpuTime() - thread0) / 1e9;
+      double ourCpu = (processCpuNanos() - cpu0) / 1e9;
       long peakHeap = HeapPeaks.peak();
       long ourBytes = sizeOf(dir.resolve("lake").resolve(LakeLayout.CLEAN_EVENTS));
 
+      long duckCpu0 = processCpuNanos();
       double duck1 = duckdb(jsonl, dir.resolve("duck-1.parquet"), 1);
+      double duckCpu = (processCpuNanos() - duckCpu0) / 1e9;
       long duckBytes = Files.size(dir.resolve("duck-1.parquet"));
       int cores = Runtime.getRuntime().availableProcessors();
       double duckN = duckdb(jsonl, dir.resolve("duck-n.parquet"), cores);
@@ -97,12 +129,24 @@ final class ConvertBench implements Callable<Integer> {
           "cdp raw->clean (1 thread)  : %7.2f s  %,10.0f events/s  output %,12d bytes  (%,d rows; validated, normalized, de-duplicated)%n",
           ours, events / ours, ourBytes, clean);
       out.printf(
+          "  CPU: %.2f s by the process (JIT compiler and GC included), %.2f s by the converting thread%n",
+          ourCpu, ourThreadCpu);
+      out.printf(
           "DuckDB read_json->COPY (1 thread): %7.2f s  %,10.0f events/s  output %,12d bytes%n",
           duck1, events / duck1, duckBytes);
+      out.printf("  CPU: %.2f s by the process%n", duckCpu);
       out.printf(
           "DuckDB read_json->COPY (%d threads): %7.2f s  %,10.0f events/s%n",
           cores, duckN, events / duckN);
+      if (threads > 1) {
+        double parallel = parallel(dir, threads);
+        out.printf(
+            "cdp raw->clean (%d threads): %7.2f s  %,10.0f events/s%n",
+            threads, parallel, events / parallel);
+      }
       out.printf("ratio per core (DuckDB time / cdp time): %.2f   (goal >= 1.0)%n", duck1 / ours);
+      out.printf(
+          "ratio of CPU time (DuckDB process CPU / cdp process CPU): %.2f%n", duckCpu / ourCpu);
       out.printf(
           "output size cdp / DuckDB: %.2f   (goal within 10%%: 0.90..1.10)%n",
           (double) ourBytes / duckBytes);
@@ -121,8 +165,58 @@ final class ConvertBench implements Callable<Integer> {
 
   static final int CHUNK = 10_000;
 
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** CPU time of the whole process (every thread, the JIT compiler and GC included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * Converts a copy of the raw objects with {@code n} threads, each converting one whole object at
+   * a time (as separate Lambda invocations would); returns the wall-clock seconds.
+   */
+  private double parallel(Path dir, int n) throws Exception {
+    Path copy = dir.resolve("lake-parallel");
+    Path raw = dir.resolve("lake").resolve(LakeLayout.RAW);
+    try (Stream<Path> files = Files.walk(raw)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path target = copy.resolve(LakeLayout.RAW).resolve(raw.relativize(f).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(f, target);
+      }
+    }
+    LocalFileObjectStore lake = new LocalFileObjectStore(copy);
+    RawToClean converter =
+        new RawToClean(
+            lake,
+            new ObjectStoreDedupIndex(lake),
+            t -> "US",
+            new SegmentCallValidator(),
+            dir.resolve("work-parallel"),
+            Clock.systemUTC());
+    List<String> pending = converter.pending();
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<StageCounts>> done = new ArrayList<>();
+      for (String key : pending) {
+        done.add(pool.submit(() -> converter.convert(key)));
+      }
+      for (Future<StageCounts> f : done) {
+        f.get();
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   private long generate(LocalFileObjectStore lake, Path jsonl) throws Exception {
     Random r = new Random(7);
+    // A generator of its own, so that the calls without jitter stay those of earlier runs.
+    Random jitter = new Random(8);
     RawZoneWriter writer = new RawZoneWriter(lake, Clock.systemUTC());
     Instant received = Instant.parse("2026-11-24T10:00:00Z");
     String[] events = {
@@ -132,7 +226,7 @@ final class ConvertBench implements Callable<Integer> {
     try (BufferedWriter w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8)) {
       List<Envelope> chunk = new ArrayList<>(CHUNK);
       for (int i = 0; i < this.events; i++) {
-        String call = call(r, i, events);
+        String call = call(r, i, events, jitter);
         w.write(call);
         w.write('\n');
         bytes += call.length() + 1;
@@ -158,9 +252,16 @@ final class ConvertBench implements Callable<Integer> {
     return bytes;
   }
 
-  private static String call(Random r, int i, String[] events) {
+  private String call(Random r, int i, String[] events, Random jitter) {
     int person = r.nextInt(200_000);
-    String ts = Instant.parse("2026-11-24T09:00:00Z").plusMillis(i * 3L).toString();
+    Instant original = Instant.parse("2026-11-24T09:00:00Z").plusMillis(i * 3L);
+    Instant sent = original;
+    if (clockJitterMs > 0) {
+      original = original.minusMillis(jitter.nextInt(clockJitterMs));
+      sent = sent.plusMillis(jitter.nextInt(clockJitterMs));
+    }
+    String ts = original.toString();
+    String sentAt = sent.toString();
     return switch (r.nextInt(10)) {
       case 0 ->
           "{\"type\":\"identify\",\"messageId\":\"m-"
@@ -174,7 +275,7 @@ final class ConvertBench implements Callable<Integer> {
               + "@Example.com\",\"phone\":\"(415) 555-"
               + (1000 + person % 9000)
               + "\",\"plan\":\"pro\"},"
-              + tail(person, ts, "");
+              + tail(person, ts, sentAt, "");
       case 1, 2, 3 ->
           "{\"type\":\"page\",\"messageId\":\"m-"
               + i
@@ -183,7 +284,7 @@ final class ConvertBench implements Callable<Integer> {
               + "\",\"name\":\"Product\",\"properties\":{\"url\":\"https://shop.example.com/p/"
               + r.nextInt(5000)
               + "\",\"title\":\"Product\",\"referrer\":\"https://www.google.com/\"},"
-              + tail(person, ts, "\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",");
+              + tail(person, ts, sentAt, "\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",");
       default ->
           "{\"type\":\"track\",\"messageId\":\"m-"
               + i
@@ -200,12 +301,12 @@ final class ConvertBench implements Callable<Integer> {
               + ",\"currency\":\"USD\",\"quantity\":"
               + (1 + r.nextInt(3))
               + "},"
-              + tail(person, ts, "");
+              + tail(person, ts, sentAt, "");
     };
   }
 
   /** The part every generated call shares: context (with optional extra fields) and times. */
-  private static String tail(int person, String ts, String extraContext) {
+  private static String tail(int person, String ts, String sentAt, String extraContext) {
     return "\"context\":{\"ip\":\"203.0.113."
         + (person % 250)
         + "\","
@@ -214,7 +315,7 @@ final class ConvertBench implements Callable<Integer> {
         + "\"originalTimestamp\":\""
         + ts
         + "\",\"sentAt\":\""
-        + ts
+        + sentAt
         + "\"}";
   }
 

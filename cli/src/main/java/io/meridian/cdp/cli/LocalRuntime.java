@@ -13,6 +13,8 @@ import io.meridian.cdp.local.activation.LocalEventBus;
 import io.meridian.cdp.local.activation.LocalSecretStore;
 import io.meridian.cdp.privacy.AuditEvent;
 import io.meridian.cdp.privacy.AuditLog;
+import io.meridian.cdp.privacy.PrivacyKeys;
+import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.profile.CuratedProfiles;
 import io.meridian.cdp.profile.ProfileApi;
 import io.meridian.cdp.segment.SegmentDefinitions;
@@ -154,7 +156,7 @@ final class LocalRuntime implements Closeable {
   }
 
   IngestService ingest() throws IOException {
-    return new IngestService(this::tenants, spool(), new RateLimiter(), validator);
+    return new IngestService(this::tenants, spool(), new RateLimiter(), validator, suppression());
   }
 
   LocalPipeline pipeline() throws IOException {
@@ -164,7 +166,8 @@ final class LocalRuntime implements Closeable {
   /** The pipeline with another source of tenants (the demo adds keys and a destination). */
   LocalPipeline pipeline(Supplier<Tenants> tenants) throws IOException {
     return new LocalPipeline(spool(), lake, tenants, validator, data.resolve("work"), clock)
-        .withActivation(this::segments, this::eventBus);
+        .withActivation(this::segments, this::eventBus)
+        .withSuppression(suppression());
   }
 
   /**
@@ -242,6 +245,32 @@ final class LocalRuntime implements Closeable {
               });
     }
     return audit;
+  }
+
+  /** Each tenant's privacy key: {@code <data>/secrets/privacy-<tenant>} (docs/PRIVACY.md). */
+  PrivacyKeys privacyKeys() {
+    return new PrivacyKeys(LocalSecretStore.forDataDir(data), PrivacyKeys::localRef);
+  }
+
+  /**
+   * Creates the tenant's privacy key (32 random bytes, mode 0600) unless it exists; returns whether
+   * it was created.
+   */
+  boolean ensurePrivacyKey(String tenant) throws IOException {
+    Path file = data.resolve("secrets").resolve(PrivacyKeys.localRef(tenant).name());
+    if (Files.exists(file)) {
+      return false;
+    }
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    new LocalSecretStore(data.resolve("secrets"), java.util.Map.of())
+        .put(PrivacyKeys.localRef(tenant).name(), java.util.HexFormat.of().formatHex(random));
+    return true;
+  }
+
+  /** The suppression lists of the lake, re-read at most once a second. */
+  Suppression suppression() {
+    return new Suppression(lake, privacyKeys(), Duration.ofSeconds(1), clock);
   }
 
   /** Records a privileged action in the audit log. */

@@ -28,8 +28,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "privacy",
     mixinStandardHelpOptions = true,
-    description = "Privacy tools: find personal data in free text.",
-    subcommands = {PrivacyCommand.Scan.class})
+    description =
+        "Privacy tools: find personal data in free text; erase or export a person; check an"
+            + " erasure report.",
+    subcommands = {
+      PrivacyCommand.Scan.class,
+      PrivacyRequests.Erase.class,
+      PrivacyRequests.Export.class,
+      PrivacyRequests.VerifyReport.class
+    })
 final class PrivacyCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -127,6 +127,7 @@ public final class LakeTables {
             CuratedTables.PROFILES,
             CuratedTables.PROFILE_MERGES,
             CuratedTables.BLOCKED_MERGES,
+            CuratedTables.CONSENT_HISTORY,
             // membership is a snapshot per run; changes keep one snapshot directory per run
             SegmentTables.MEMBERSHIP,
             SegmentTables.CHANGES)) {

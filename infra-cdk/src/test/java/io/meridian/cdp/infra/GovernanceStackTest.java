@@ -10,7 +10,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class GovernanceStackTest {
   /** clean and curated tables: 2 + 5. */
-  private static final int GOVERNED_TABLES = 9;
+  private static final int GOVERNED_TABLES = 10;
 
   private final Template governance = SynthesizedApp.governance();
 

@@ -312,7 +312,7 @@ class StatefulStackTest {
           "AWS::Glue::Database",
           Map.of("DatabaseInput", Map.of("Name", db, "CreateTableDefaultPermissions", List.of())));
     }
-    data.resourceCountIs("AWS::Glue::Table", 10);
+    data.resourceCountIs("AWS::Glue::Table", 11);
   }
 
   @Test

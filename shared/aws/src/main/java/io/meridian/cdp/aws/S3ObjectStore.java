@@ -1,6 +1,7 @@
 package io.meridian.cdp.aws;
 
 import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.lake.ObjectVersions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +12,10 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -28,7 +31,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * leading or trailing {@code /}), so that a key valid here is valid locally and the other way
  * round.
  */
-public final class S3ObjectStore implements ObjectStore {
+public final class S3ObjectStore implements ObjectStore, ObjectVersions {
   private static final int DEFAULT_PAGE_SIZE = 1_000;
 
   private final S3Client s3;
@@ -158,6 +161,35 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw failure("delete", k, e);
     }
+  }
+
+  /**
+   * Deletes the noncurrent versions of {@code key} (in a versioned bucket the replaced contents of
+   * an object stay as versions): erasure rewrites a raw object and then destroys what it held
+   * before (ADR 0012). Needs {@code s3:ListBucketVersions} and {@code s3:DeleteObjectVersion}; on
+   * the raw zone only the erasure role has the latter.
+   */
+  @Override
+  public int deletePreviousVersions(String key) throws IOException {
+    String k = s3Key(key);
+    int deleted = 0;
+    try {
+      ListObjectVersionsRequest request =
+          ListObjectVersionsRequest.builder().bucket(bucket).prefix(k).build();
+      List<String> old = new ArrayList<>();
+      for (ObjectVersion v : s3.listObjectVersionsPaginator(request).versions()) {
+        if (v.key().equals(k) && !Boolean.TRUE.equals(v.isLatest())) {
+          old.add(v.versionId());
+        }
+      }
+      for (String versionId : old) {
+        s3.deleteObject(b -> b.bucket(bucket).key(k).versionId(versionId));
+        deleted++;
+      }
+    } catch (SdkException e) {
+      throw failure("delete previous versions of", k, e);
+    }
+    return deleted;
   }
 
   @Override

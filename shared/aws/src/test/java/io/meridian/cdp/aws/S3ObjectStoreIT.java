@@ -99,4 +99,24 @@ class S3ObjectStoreIT extends ObjectStoreContractTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("s3://no-such-bucket-here/a/b");
   }
+
+  @Test
+  void deletesThePreviousVersionsOfARewrittenObjectOnly() throws Exception {
+    S3ObjectStore store = (S3ObjectStore) createStore();
+    s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    store.put("raw/a.jsonl.gz", utf8("with the person"));
+    store.put("raw/a.jsonl.gz", utf8("also with the person"));
+    store.put("raw/a.jsonl.gz", utf8("without"));
+    store.put("raw/a.jsonl.gz.other", utf8("x1"));
+    store.put("raw/a.jsonl.gz.other", utf8("x2"));
+
+    assertThat(store.deletePreviousVersions("raw/a.jsonl.gz")).isEqualTo(2);
+
+    var versions = s3.listObjectVersions(b -> b.bucket(bucket).prefix("raw/a.jsonl.gz")).versions();
+    assertThat(versions.stream().filter(v -> v.key().equals("raw/a.jsonl.gz"))).hasSize(1);
+    assertThat(versions.stream().filter(v -> v.key().equals("raw/a.jsonl.gz.other"))).hasSize(2);
+    assertThat(new String(store.get("raw/a.jsonl.gz").orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("without");
+    assertThat(store.deletePreviousVersions("raw/a.jsonl.gz")).isZero();
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.CuratedStore.Pointer;
+import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.profile.CuratedProfiles;
 import io.meridian.cdp.profile.ProfileView;
 import io.meridian.cdp.segment.ComputeSegments;
@@ -37,10 +38,21 @@ public final class PublishChanges {
 
   private final CuratedStore store;
   private final EventPublisher publisher;
+  private Suppression suppression;
 
   public PublishChanges(CuratedStore store, EventPublisher publisher) {
     this.store = store;
     this.publisher = publisher;
+  }
+
+  /**
+   * Never publishes a change of a profile holding an identifier on the tenant's suppression list
+   * (an erased person seen again before ingestion refused them, docs/PRIVACY.md); counted as {@code
+   * suppressed}.
+   */
+  public PublishChanges withSuppression(Suppression suppression) {
+    this.suppression = suppression;
+    return this;
   }
 
   /**
@@ -57,7 +69,8 @@ public final class PublishChanges {
       long deadLettered,
       long excludedByConsent,
       List<DestinationReport> destinations,
-      boolean noop) {
+      boolean noop,
+      long suppressed) {
     public Result {
       destinations = List.copyOf(destinations);
     }
@@ -71,17 +84,22 @@ public final class PublishChanges {
     int published =
         store.objects().get(progressKey).map(b -> readProgress(b).published()).orElse(0);
     if (published >= current) {
-      return new Result(tenant, published, 0, 0, 0, 0, 0, List.of(), true);
+      return new Result(tenant, published, 0, 0, 0, 0, 0, List.of(), true, 0);
     }
     // one snapshot of the profiles for the whole run: it does not change while we publish
     CuratedProfiles profiles = new CuratedProfiles(store, Duration.ofDays(1), Clock.systemUTC());
     List<ActivationEvent> events = new ArrayList<>();
+    long suppressed = 0;
     for (int run = published + 1; run <= current; run++) {
       String key = ComputeSegments.changesKey(tenant, run);
       if (store.objects().get(key).isEmpty()) {
         continue; // a run without changes writes no file
       }
       for (Object[] c : store.read(SegmentTables.CHANGES, key)) {
+        if (isSuppressed(tenant, profiles, (String) c[1])) {
+          suppressed++;
+          continue;
+        }
         events.add(event(tenant, segments, profiles, c));
       }
     }
@@ -106,7 +124,23 @@ public final class PublishChanges {
         reports.stream().mapToLong(DestinationReport::deadLettered).sum(),
         reports.stream().mapToLong(DestinationReport::excludedByConsent).sum(),
         reports,
-        false);
+        false,
+        suppressed);
+  }
+
+  private boolean isSuppressed(String tenant, CuratedProfiles profiles, String profileId) {
+    if (suppression == null || suppression.hashes(tenant).isEmpty()) {
+      return false;
+    }
+    Optional<ProfileView> view = profiles.byId(tenant, profileId);
+    if (view.isEmpty()) {
+      return false;
+    }
+    Map<String, List<String>> ids = new TreeMap<>();
+    for (ProfileView.Identifier i : view.get().identifiers()) {
+      ids.computeIfAbsent(i.type(), k -> new ArrayList<>()).add(i.value());
+    }
+    return suppression.anySuppressed(tenant, ids);
   }
 
   private static DestinationReport sum(DestinationReport a, DestinationReport b) {

@@ -2,6 +2,9 @@ package io.meridian.cdp.clean;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,6 +14,11 @@ import java.nio.charset.StandardCharsets;
  * #next()} returned true, the line is {@code buffer()[start() .. start() + length())}.
  */
 final class ByteLines {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
   private final InputStream in;
   private byte[] buf;
   private int pos;
@@ -38,7 +46,24 @@ final class ByteLines {
           scan = pos;
         }
       }
-      for (int i = scan; i < end; i++) {
+      int i = scan;
+      // Eight bytes at a time up to the first line break, if any (SWAR); then byte by byte.
+      for (; i + 8 <= end; i += 8) {
+        long x = (long) LONGS.get(buf, i);
+        long breaks = zeroBytes(x ^ 0x0A0A0A0A0A0A0A0AL) | zeroBytes(x ^ 0x0D0D0D0D0D0D0D0DL);
+        if (breaks != 0) {
+          int before = Long.numberOfTrailingZeros(breaks) >>> 3;
+          if ((x & HIGH_BITS & ((1L << (before << 3)) - 1)) != 0) {
+            ascii = false;
+          }
+          i += before;
+          break;
+        }
+        if ((x & HIGH_BITS) != 0) {
+          ascii = false;
+        }
+      }
+      for (; i < end; i++) {
         byte b = buf[i];
         if (b == '\n' || b == '\r') {
           lineStart = pos;
@@ -65,6 +90,14 @@ final class ByteLines {
       }
       scan -= fill();
     }
+  }
+
+  /**
+   * The high bit of each zero byte of {@code x}; bytes above the lowest zero byte may be marked
+   * falsely (borrows), so only the lowest mark is meaningful.
+   */
+  static long zeroBytes(long x) {
+    return (x - ONES) & ~x & HIGH_BITS;
   }
 
   /** Reads more bytes, moving the unread part to the front; returns how far it moved. */

@@ -38,13 +38,13 @@ public final class CleanTables {
               optional("integrations", ColumnType.JSON)));
 
   /**
-   * How {@code clean.events} files are written: ZSTD level 7 rather than the default 3, because the
-   * JSON text columns shrink by a sixth (level 3 made files about 13% larger than DuckDB's of the
-   * same calls, level 7 about 6%). Level 9 was 1.5% smaller still but cost a third more compression
-   * time; level 6 and below exceed DuckDB's size by 10% or more.
+   * How {@code clean.events} files are written (by {@link ParquetFiles#createFlat}, ADR 0023): ZSTD
+   * level 3, 64 MiB row groups, 1 MiB pages. With that writer's delta-encoded timestamps, level 3
+   * keeps the files smaller than DuckDB's of the same calls (the earlier parquet-java writer needed
+   * level 7, at a third of the conversion's time, to come within 10%).
    */
   static final ParquetFiles.Options EVENTS_FILES =
-      new ParquetFiles.Options(7, 64L * 1024 * 1024, 1024 * 1024);
+      new ParquetFiles.Options(3, 64L * 1024 * 1024, 1024 * 1024);
 
   /** {@code quarantine.records}: one row per rejected record, with the reason. */
   public static final TableSchema QUARANTINE =

@@ -2,6 +2,9 @@ package io.meridian.cdp.clean;
 
 import io.meridian.cdp.event.Limits;
 import io.meridian.cdp.event.Timestamps;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +49,27 @@ final class FastPath {
     }
     SPECIAL['"'] = true;
     SPECIAL['\\'] = true;
+  }
+
+  /** Eight bytes of a byte array at a time, little-endian (the first byte is the lowest). */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /**
+   * The {@link #SPECIAL} bytes among eight (SWAR): the high bit of each byte that is a quote, a
+   * backslash or a control character is set; bytes above the lowest such byte may be marked falsely
+   * (borrows), so only the lowest mark is meaningful.
+   */
+  static long specials(long x) {
+    long quote = x ^ 0x2222222222222222L;
+    long backslash = x ^ 0x5C5C5C5C5C5C5C5CL;
+    return ((quote - ONES) & ~quote
+            | (backslash - ONES) & ~backslash
+            | (x - 0x2020202020202020L) & ~x)
+        & HIGH_BITS;
   }
 
   /** Objects with more keys go the general path (whose limit is far above). */
@@ -431,22 +455,38 @@ final class FastPath {
   private int unescapePayload(int from) {
     byte[] l = line;
     int stop = lineEnd;
-    if (in.length < stop - from) {
-      in = new byte[Math.max(stop - from, 2 * in.length)];
+    // 8 bytes of slack: runs of plain bytes are copied 8 at a time, possibly past their end.
+    if (in.length < stop - from + 8) {
+      in = new byte[Math.max(stop - from + 8, 2 * in.length)];
     }
     byte[] b = in;
     int n = 0;
     int i = from;
     while (true) {
-      if (i >= stop) {
-        throw BAIL;
+      if (i + 8 <= stop) {
+        long x = (long) LONGS.get(l, i);
+        long m = specials(x);
+        LONGS.set(b, n, x);
+        if (m == 0) {
+          i += 8;
+          n += 8;
+          continue;
+        }
+        int k = Long.numberOfTrailingZeros(m) >>> 3;
+        i += k;
+        n += k;
+      } else {
+        if (i >= stop) {
+          throw BAIL;
+        }
+        byte c = l[i];
+        if (!SPECIAL[c & 0xff]) {
+          b[n++] = c;
+          i++;
+          continue;
+        }
       }
       byte c = l[i];
-      if (!SPECIAL[c & 0xff]) {
-        b[n++] = c;
-        i++;
-        continue;
-      }
       if (c == '"') {
         break;
       }
@@ -843,14 +883,23 @@ final class FastPath {
     byte[] b = in;
     int stop = end;
     while (true) {
-      if (i >= stop) {
-        throw BAIL;
+      if (i + 8 <= stop) {
+        long m = specials((long) LONGS.get(b, i));
+        if (m == 0) {
+          i += 8;
+          continue;
+        }
+        i += Long.numberOfTrailingZeros(m) >>> 3;
+      } else {
+        if (i >= stop) {
+          throw BAIL;
+        }
+        if (!SPECIAL[b[i] & 0xff]) {
+          i++;
+          continue;
+        }
       }
       byte c = b[i];
-      if (!SPECIAL[c & 0xff]) {
-        i++;
-        continue;
-      }
       if (c == '"') {
         break;
       }

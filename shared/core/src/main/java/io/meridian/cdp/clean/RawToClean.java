@@ -128,7 +128,7 @@ public final class RawToClean {
     long duplicates = 0;
     Map<String, Long> quarantined = new TreeMap<>();
     try (RowWriter clean =
-            ParquetFiles.create(CleanTables.EVENTS, cleanFile, CleanTables.EVENTS_FILES);
+            ParquetFiles.createFlat(CleanTables.EVENTS, cleanFile, CleanTables.EVENTS_FILES);
         quarantine;
         GZIPInputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(gz), 64 * 1024)) {
       ByteLines lines = new ByteLines(unzipped, 64 * 1024);

@@ -113,6 +113,7 @@ public final class BuildProfiles {
     int snapshot = previous.snapshot() + 1;
     List<Object[]> rows = new ArrayList<>(profiles.size());
     List<Object[]> state = new ArrayList<>(profiles.size());
+    List<Object[]> consentHistory = new ArrayList<>();
     List<String> order = new ArrayList<>(identifiers.keySet());
     for (String id : profiles.keySet()) {
       if (!identifiers.containsKey(id)) {
@@ -136,12 +137,17 @@ public final class BuildProfiles {
       }
       a.createdAt = created.getOrDefault(id, a.createdAt);
       rows.add(a.row(id, identifiersJson(identifiers.get(id), rules)));
+      consentHistory.addAll(a.consentHistory(id));
       state.add(new Object[] {id, a.toJson().toString()});
     }
     Map<String, String> tables = new LinkedHashMap<>();
     String profilesKey = CuratedStore.snapshotKey("profiles", tenant, snapshot);
     store.write(CuratedTables.PROFILES, profilesKey, rows);
     tables.put("profiles", profilesKey);
+    String historyKey =
+        CuratedStore.snapshotKey(CuratedTables.CONSENT_HISTORY.name(), tenant, snapshot);
+    store.write(CuratedTables.CONSENT_HISTORY, historyKey, consentHistory);
+    tables.put(CuratedTables.CONSENT_HISTORY.name(), historyKey);
     String stateKey = CuratedStore.snapshotKey("_profile_state", tenant, snapshot);
     store.write(CuratedTables.PROFILE_STATE, stateKey, state);
     tables.put("_profile_state", stateKey);

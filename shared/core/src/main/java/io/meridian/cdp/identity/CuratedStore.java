@@ -128,12 +128,12 @@ public final class CuratedStore {
   /**
    * The files of one curated table in force, over all tenants: what readers (DuckDB views, Glue)
    * read. Tables of the identity step: identity_graph, profile_merges, blocked_merges; of the
-   * profiles step: profiles.
+   * profiles step: profiles, consent_history.
    */
   public List<String> currentFiles(String table) throws IOException {
     String step =
         switch (table) {
-          case "profiles" -> PROFILES;
+          case "profiles", "consent_history" -> PROFILES;
           case "segment_membership" -> "segments";
           default -> IDENTITY;
         };

@@ -87,6 +87,23 @@ public final class CuratedTables {
               // optional: snapshots written before consent was recorded lack it
               optional("consent", ColumnType.JSON)));
 
+  /**
+   * {@code curated.consent_history}: each change of a profile's consent decision for one purpose,
+   * in time order (the first decision, then every decision that differs from the one before), from
+   * {@code context.consent.categoryPreferences} of any call and {@code traits.consent} of identify
+   * calls.
+   */
+  public static final TableSchema CONSENT_HISTORY =
+      new TableSchema(
+          "consent_history",
+          List.of(
+              required("profile_id", ColumnType.STRING).withoutDictionary(),
+              required("purpose", ColumnType.STRING),
+              required("granted", ColumnType.BOOLEAN),
+              required("recorded_at", ColumnType.TIMESTAMP).withoutDictionary(),
+              required("message_id", ColumnType.STRING).withoutDictionary(),
+              required("source", ColumnType.STRING)));
+
   /** Private: every profile of the graph with its creation time, to restore the graph. */
   static final TableSchema PROFILE_INDEX =
       new TableSchema(

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,6 +43,36 @@ final class ProfileAggregate {
    */
   private final Map<String, Trait> consent = new TreeMap<>();
 
+  /** Where a consent decision was read from ({@code source} of curated.consent_history). */
+  static final String CONSENT_FROM_CONTEXT = "context.consent.categoryPreferences";
+
+  static final String CONSENT_FROM_TRAITS = "traits.consent";
+
+  /** One recorded consent decision. Ordered by purpose, time, message id, source. */
+  record Decision(String purpose, long at, String messageId, String source, boolean granted)
+      implements Comparable<Decision> {
+    @Override
+    public int compareTo(Decision o) {
+      int c = purpose.compareTo(o.purpose);
+      if (c == 0) {
+        c = Long.compare(at, o.at);
+      }
+      if (c == 0) {
+        c = messageId.compareTo(o.messageId);
+      }
+      if (c == 0) {
+        c = source.compareTo(o.source);
+      }
+      return c != 0 ? c : Boolean.compare(granted, o.granted);
+    }
+  }
+
+  /**
+   * Every consent decision of the profile's events: a set, so that adding events in any order and
+   * merging profiles give the same history (curated.consent_history is derived from it).
+   */
+  private final TreeSet<Decision> decisions = new TreeSet<>();
+
   /** Adds one event of this profile. */
   void add(IdentityEvent e, IdentityRules rules) {
     long ts = ResolveIdentities.micros(e.timestamp());
@@ -58,6 +90,7 @@ final class ProfileAggregate {
     }
     if ("identify".equals(e.type())) {
       addTraits(e.traits(), ts, e.messageId(), rules);
+      recordDecisions(e.traits().path("consent"), ts, e.messageId(), CONSENT_FROM_TRAITS);
     }
     addTraits(e.context().path("traits"), ts, e.messageId(), rules);
     if ("track".equals(e.type()) && ORDER_COMPLETED.equals(e.event())) {
@@ -111,6 +144,49 @@ final class ProfileAggregate {
             f.getKey().strip().toLowerCase(Locale.ROOT), new Trait(f.getValue(), ts, messageId));
       }
     }
+    recordDecisions(preferences, ts, messageId, CONSENT_FROM_CONTEXT);
+  }
+
+  private void recordDecisions(JsonNode preferences, long ts, String messageId, String source) {
+    if (preferences == null || !preferences.isObject()) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = preferences.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      String purpose = f.getKey().strip().toLowerCase(Locale.ROOT);
+      if (f.getValue().isBoolean() && !purpose.isEmpty()) {
+        decisions.add(new Decision(purpose, ts, messageId, source, f.getValue().booleanValue()));
+      }
+    }
+  }
+
+  /**
+   * Rows of {@code curated.consent_history}: per purpose in time order, the first decision and
+   * every decision that differs from the one before it.
+   */
+  List<Object[]> consentHistory(String profileId) {
+    List<Object[]> out = new ArrayList<>();
+    String purpose = null;
+    Boolean last = null;
+    for (Decision d : decisions) {
+      if (!d.purpose().equals(purpose)) {
+        purpose = d.purpose();
+        last = null;
+      }
+      if (last == null || last != d.granted()) {
+        out.add(
+            new Object[] {
+              profileId,
+              d.purpose(),
+              d.granted(),
+              ResolveIdentities.instant(d.at()),
+              d.messageId(),
+              d.source()
+            });
+        last = d.granted();
+      }
+    }
+    return out;
   }
 
   private void offerConsent(String purpose, Trait t) {
@@ -144,6 +220,7 @@ final class ProfileAggregate {
     other.latest.forEach((k, t) -> offer(k, t, rules));
     other.first.forEach((k, t) -> offer(k, t, rules));
     other.consent.forEach(this::offerConsent);
+    decisions.addAll(other.decisions);
   }
 
   /** Purpose → whether the person consents, for the purposes they decided on. */
@@ -204,6 +281,10 @@ final class ProfileAggregate {
     o.set("latest", traitsJson(latest));
     o.set("firstWins", traitsJson(first));
     o.set("consent", traitsJson(consent));
+    var h = o.putArray("decisions");
+    for (Decision x : decisions) {
+      h.addArray().add(x.purpose()).add(x.at()).add(x.messageId()).add(x.source()).add(x.granted());
+    }
     return o;
   }
 
@@ -236,6 +317,17 @@ final class ProfileAggregate {
     readTraits(o.get("firstWins"), a.first);
     if (o.has("consent")) { // state written before consent was recorded has none
       readTraits(o.get("consent"), a.consent);
+    }
+    if (o.has("decisions")) { // state written before the consent history was kept has none
+      for (JsonNode d : o.get("decisions")) {
+        a.decisions.add(
+            new Decision(
+                d.get(0).asText(),
+                d.get(1).asLong(),
+                d.get(2).asText(),
+                d.get(3).asText(),
+                d.get(4).asBoolean()));
+      }
     }
     return a;
   }

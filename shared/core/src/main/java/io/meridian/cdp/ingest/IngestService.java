@@ -58,16 +58,31 @@ public final class IngestService {
   private final EventSink sink;
   private final RateLimiter limiter;
   private final SegmentCallValidator validator;
+  private final SuppressionCheck suppression;
 
   public IngestService(
       Supplier<Tenants> tenants,
       EventSink sink,
       RateLimiter limiter,
       SegmentCallValidator validator) {
+    this(tenants, sink, limiter, validator, SuppressionCheck.NONE);
+  }
+
+  /**
+   * @param suppression calls it suppresses (identifiers of erased people) are answered as accepted,
+   *     counted as {@code suppressed} in the answer, and never stored
+   */
+  public IngestService(
+      Supplier<Tenants> tenants,
+      EventSink sink,
+      RateLimiter limiter,
+      SegmentCallValidator validator,
+      SuppressionCheck suppression) {
     this.tenants = tenants;
     this.sink = sink;
     this.limiter = limiter;
     this.validator = validator;
+    this.suppression = suppression;
   }
 
   /**
@@ -166,6 +181,7 @@ public final class IngestService {
     Prepared prepared =
         prepare(
             source,
+            tenant,
             parsed.items,
             parsed.batchFields,
             endpoint.impliedType,
@@ -189,16 +205,21 @@ public final class IngestService {
     }
     return new IngestResponse(
         200,
-        successBody(request.requestId(), envelopes.size(), problems, duplicates),
+        successBody(
+            request.requestId(), envelopes.size(), prepared.suppressed, problems, duplicates),
         Map.of(),
         envelopes.size());
   }
 
   private record Prepared(
-      List<Envelope> envelopes, List<ItemProblem> problems, List<Integer> duplicates) {}
+      List<Envelope> envelopes,
+      List<ItemProblem> problems,
+      List<Integer> duplicates,
+      int suppressed) {}
 
   private Prepared prepare(
       SourceRef source,
+      TenantConfig tenant,
       List<Item> items,
       ObjectNode batchFields,
       String impliedType,
@@ -210,6 +231,7 @@ public final class IngestService {
     List<Integer> duplicates = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     String batchText = batchFields == null ? null : batchFields.toString();
+    int suppressed = 0;
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
       Optional<Problem> problem;
@@ -238,6 +260,10 @@ public final class IngestService {
         problem = validator.validate(effective, bytes);
         JsonNode t = effective.isObject() ? effective.get("type") : null;
         type = t != null && t.isTextual() ? t.asText() : null;
+        if (problem.isEmpty() && tenant != null && suppression.suppressed(tenant, effective)) {
+          suppressed++; // an erased person's identifier: accepted, never stored (ADR 0021)
+          continue;
+        }
       }
       if (problem.isPresent() && singleCall) {
         Problem p = problem.get();
@@ -262,12 +288,12 @@ public final class IngestService {
               batchText,
               item.text));
     }
-    return new Prepared(envelopes, problems, duplicates);
+    return new Prepared(envelopes, problems, duplicates, suppressed);
   }
 
   /** Outcome of {@link #ingestTrusted}. */
   public record TrustedResult(
-      int stored, Map<Integer, Problem> problems, List<Integer> duplicates) {
+      int stored, Map<Integer, Problem> problems, List<Integer> duplicates, int suppressed) {
     public TrustedResult {
       problems = Map.copyOf(problems);
       duplicates = List.copyOf(duplicates);
@@ -309,13 +335,22 @@ public final class IngestService {
                     "not valid JSON: " + firstLine(e.getOriginalMessage()))));
       }
     }
-    Prepared p = prepare(source, items, null, null, false, receivedAt, requestId);
+    Prepared p =
+        prepare(
+            source,
+            tenants.get().tenant(source.tenant()).orElse(null),
+            items,
+            null,
+            null,
+            false,
+            receivedAt,
+            requestId);
     sink.append(p.envelopes);
     Map<Integer, Problem> problems = new java.util.TreeMap<>();
     for (ItemProblem ip : p.problems) {
       problems.put(ip.index(), ip.problem());
     }
-    return new TrustedResult(p.envelopes.size(), problems, p.duplicates);
+    return new TrustedResult(p.envelopes.size(), problems, p.duplicates, p.suppressed);
   }
 
   /**
@@ -573,7 +608,12 @@ public final class IngestService {
   private record ItemProblem(int index, String messageId, Problem problem) {}
 
   private static String successBody(
-      String requestId, int received, List<ItemProblem> problems, List<Integer> duplicates) {
+      String requestId,
+      int stored,
+      int suppressed,
+      List<ItemProblem> problems,
+      List<Integer> duplicates) {
+    int received = stored + suppressed;
     StringWriter w = new StringWriter();
     try (JsonGenerator g = Json.MAPPER.createGenerator(w)) {
       g.writeStartObject();
@@ -583,6 +623,9 @@ public final class IngestService {
       }
       g.writeNumberField("received", received);
       g.writeNumberField("valid", received - problems.size());
+      if (suppressed > 0) {
+        g.writeNumberField("suppressed", suppressed);
+      }
       if (!problems.isEmpty()) {
         g.writeArrayFieldStart("problems");
         for (ItemProblem p : problems) {

@@ -91,6 +91,24 @@ public final class ParquetFiles {
   }
 
   /**
+   * Creates (or overwrites) {@code file} with the flat column writer of our own (ADR 0023), several
+   * times faster than {@link #create(TableSchema, Path, Options)} per row: Parquet 1.0 data pages,
+   * dictionary encoding for columns that allow it (with parquet-java's fallback to plain), {@code
+   * DELTA_BINARY_PACKED} for {@code TIMESTAMP} and {@code INT64} columns without a dictionary, ZSTD
+   * pages, column chunk statistics, no page index.
+   *
+   * @throws IllegalArgumentException if the schema has a column of another type than {@code
+   *     STRING}, {@code JSON}, {@code TIMESTAMP} or {@code INT64}
+   */
+  public static RowWriter createFlat(TableSchema schema, Path file, Options options)
+      throws IOException {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    return new FlatParquetWriter(schema, file, options);
+  }
+
+  /**
    * Reads every row of {@code file}, which must hold the columns of {@code schema} with the same
    * types (it may hold more). Meant for tests and small tools: all rows are kept in memory.
    */

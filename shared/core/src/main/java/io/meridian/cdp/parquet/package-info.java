@@ -6,6 +6,8 @@
  * io.meridian.cdp.parquet.RowWriter} that takes rows as {@code Object[]} in column order, and
  * {@link io.meridian.cdp.parquet.ParquetFiles#readAll} reads such a file back for tests and small
  * tools. Compression runs through zstd-jni, the file I/O through {@code java.nio.file}, and
- * parquet-java is configured with a plain (non-Hadoop) configuration throughout.
+ * parquet-java is configured with a plain (non-Hadoop) configuration throughout. {@link
+ * io.meridian.cdp.parquet.ParquetFiles#createFlat} is a faster writer of our own for flat tables of
+ * text, JSON, timestamp and INT64 columns (ADR 0023), used for {@code clean.events}.
  */
 package io.meridian.cdp.parquet;

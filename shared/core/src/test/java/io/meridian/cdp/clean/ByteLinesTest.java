@@ -75,4 +75,29 @@ class ByteLinesTest {
       assertThat(viaByteLines(bytes, 1 + random.nextInt(40))).isEqualTo(viaReader(bytes));
     }
   }
+
+  @Test
+  void longLinesWithRareBreaksAndNonAsciiSplitLikeBufferedReader() throws IOException {
+    Random random = new Random(12);
+    String plain = "abcdefghijklmnopqrstuvwxyz0123456789{}\":,";
+    String rare = "\n\r\u00e9\u20ac\uD83D\uDE00\u007f";
+    for (int i = 0; i < 500; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = random.nextInt(3_000);
+      for (int k = 0; k < n; k++) {
+        if (random.nextInt(60) == 0) {
+          int at = random.nextInt(rare.length());
+          if (Character.isHighSurrogate(rare.charAt(at))) {
+            sb.append(rare, at, at + 2);
+          } else if (!Character.isLowSurrogate(rare.charAt(at))) {
+            sb.append(rare.charAt(at));
+          }
+        } else {
+          sb.append(plain.charAt(random.nextInt(plain.length())));
+        }
+      }
+      byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+      assertThat(viaByteLines(bytes, 1 + random.nextInt(200))).isEqualTo(viaReader(bytes));
+    }
+  }
 }

@@ -143,6 +143,34 @@ class FastPathTest {
           "{\"type\":\"page\",\"userId\":\"u\"}\u0000");
 
   @Test
+  void specialsMarksTheFirstQuoteBackslashOrControlByteOfEight() {
+    Random r = new Random(3);
+    byte[] interesting = {'"', '\\', 0, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, (byte) 0x80, -1, 'a'};
+    for (int round = 0; round < 200_000; round++) {
+      byte[] eight = new byte[8];
+      for (int i = 0; i < 8; i++) {
+        eight[i] =
+            r.nextBoolean() ? interesting[r.nextInt(interesting.length)] : (byte) r.nextInt(256);
+      }
+      long x = 0;
+      int first = -1;
+      for (int i = 7; i >= 0; i--) {
+        x = x << 8 | (eight[i] & 0xff);
+      }
+      for (int i = 0; i < 8 && first < 0; i++) {
+        int b = eight[i] & 0xff;
+        if (b == '"' || b == '\\' || b < 0x20) {
+          first = i;
+        }
+      }
+      long marks = FastPath.specials(x);
+      assertThat(marks == 0 ? -1 : Long.numberOfTrailingZeros(marks) >>> 3)
+          .as("%s", Arrays.toString(eight))
+          .isEqualTo(first);
+    }
+  }
+
+  @Test
   void convertsTheCommonCallsItselfExactlyAsTheGeneralPath() {
     for (String payload : COMMON) {
       byte[] line = EnvelopeCodec.encodeBytes(envelope("m-x", payload));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,24 @@ class NoHadoopAtRuntimeTest {
     List<Object[]> rows = ParquetFiles.readAll(ParquetFilesTest.ALL_TYPES, file);
     assertThat(rows).hasSize(1_000);
     assertThat(rows.get(999)).containsExactly(ParquetFilesTest.row(999));
+    assertThatThrownBy(() -> Class.forName("org.apache.hadoop.conf.Configuration"))
+        .isInstanceOf(ClassNotFoundException.class);
+  }
+
+  @Test
+  void theFlatColumnWriterWritesWithoutHadoop() throws IOException {
+    Path file = dir.resolve("flat.parquet");
+    List<Object[]> rows = FlatParquetWriterTest.randomRows(new Random(5), 1_000);
+    try (RowWriter writer =
+        ParquetFiles.createFlat(
+            FlatParquetWriterTest.FLAT, file, ParquetFiles.Options.defaults())) {
+      for (Object[] row : rows) {
+        writer.write(row);
+      }
+    }
+    List<Object[]> read = ParquetFiles.readAll(FlatParquetWriterTest.FLAT, file);
+    assertThat(read).hasSize(1_000);
+    assertThat(read.get(999)).containsExactly(FlatParquetWriterTest.expected(rows.get(999)));
     assertThatThrownBy(() -> Class.forName("org.apache.hadoop.conf.Configuration"))
         .isInstanceOf(ClassNotFoundException.class);
   }

@@ -242,7 +242,8 @@ public final class DuckDbSqlEngine implements SqlEngine {
               CuratedTables.IDENTITY_GRAPH,
               CuratedTables.PROFILE_MERGES,
               CuratedTables.BLOCKED_MERGES,
-              CuratedTables.PROFILES)) {
+              CuratedTables.PROFILES,
+              CuratedTables.CONSENT_HISTORY)) {
         views.add(
             snapshotView(root, store.currentFiles(table.name()), "curated." + table.name(), table));
       }

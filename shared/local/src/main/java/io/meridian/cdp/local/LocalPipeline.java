@@ -11,6 +11,7 @@ import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.IdentityRules;
 import io.meridian.cdp.identity.ResolveIdentities;
+import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.raw.RawZoneWriter;
 import io.meridian.cdp.segment.ComputeSegments;
 import io.meridian.cdp.segment.SegmentTables;
@@ -49,6 +50,8 @@ public final class LocalPipeline {
   private Function<TenantConfig, Segments> segments;
   private Function<CdpConfig, EventPublisher> publishers;
 
+  private Suppression suppression;
+
   public LocalPipeline(
       Spool spool,
       LocalFileObjectStore lake,
@@ -82,6 +85,15 @@ public final class LocalPipeline {
       Function<TenantConfig, Segments> segments, Function<CdpConfig, EventPublisher> publishers) {
     this.segments = segments;
     this.publishers = publishers;
+    return this;
+  }
+
+  /**
+   * Activation never publishes a change of a profile holding an identifier on its tenant's
+   * suppression list (erased people, docs/PRIVACY.md).
+   */
+  public LocalPipeline withSuppression(Suppression suppression) {
+    this.suppression = suppression;
     return this;
   }
 
@@ -144,7 +156,13 @@ public final class LocalPipeline {
         ComputeSegments.Result c =
             new ComputeSegments(curated, sql, SqlDialect.DUCKDB)
                 .run(tenant, defined, clock.instant());
-        PublishChanges.Result p = new PublishChanges(curated, publisher).run(tenant, defined);
+        PublishChanges.Result p =
+            new PublishChanges(curated, publisher)
+                .withSuppression(suppression)
+                .run(tenant, defined);
+        if (p.suppressed() > 0) {
+          LOG.info("tenant {}: {} changes of erased people not published", tenant, p.suppressed());
+        }
         if (!c.noop() || !p.noop()) {
           out.add(
               new RunReport.Activation(

@@ -220,4 +220,38 @@ class ComputeSegmentsTest {
         .containsExactly("[0]");
     assertThat(compute(lake, store, Segments.empty(), NOW).noop()).isTrue();
   }
+
+  @Test
+  void aProfileWithASuppressedIdentifierIsNeverPublished() throws Exception {
+    LocalFileObjectStore lake = new LocalFileObjectStore(temp.resolve("lake"));
+    CuratedStore store = new CuratedStore(lake, temp.resolve("work"));
+    writeClean(
+        lake,
+        temp,
+        "acme",
+        "2026-11-01",
+        "a",
+        List.of(
+            new Call("m1", "identify", null, "u-1", null, "{\"plan\":\"pro\"}", null, 100),
+            new Call("m2", "identify", null, "u-2", null, "{\"plan\":\"pro\"}", null, 200)));
+    curate(store);
+    Segments pro = segments("[" + PRO + "]");
+    compute(lake, store, pro, NOW);
+    io.meridian.cdp.privacy.PrivacyKeys keys =
+        new io.meridian.cdp.privacy.PrivacyKeys(
+            ref -> "local-test-privacy-key", io.meridian.cdp.privacy.PrivacyKeys::localRef);
+    io.meridian.cdp.privacy.Suppression suppression =
+        new io.meridian.cdp.privacy.Suppression(
+            lake, keys, java.time.Duration.ZERO, java.time.Clock.systemUTC());
+    suppression.add("acme", "er-test", List.of(suppression.hash("acme", "user_id", "u-2")));
+
+    PublishChanges.Result out =
+        new PublishChanges(store, recorder).withSuppression(suppression).run("acme", pro);
+
+    assertThat(out.events()).isEqualTo(1);
+    assertThat(out.suppressed()).isEqualTo(1);
+    assertThat(published).hasSize(1);
+    assertThat(published.get(0).detail().path("profile_id").asText())
+        .isEqualTo(profilesByUser(lake).get("u-1"));
+  }
 }

@@ -1,0 +1,112 @@
+package io.meridian.cdp.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.cdp.identity.BuildProfiles;
+import io.meridian.cdp.identity.CleanFixtures;
+import io.meridian.cdp.identity.CleanFixtures.Call;
+import io.meridian.cdp.identity.IdentityRules;
+import io.meridian.cdp.identity.ResolveIdentities;
+import io.meridian.cdp.ingest.Envelope;
+import io.meridian.cdp.ingest.EnvelopeCodec;
+import io.meridian.cdp.privacy.Erasure;
+import io.meridian.cdp.privacy.ErasureReport;
+import io.meridian.cdp.privacy.PrivacyKeys;
+import io.meridian.cdp.privacy.Suppression;
+import io.meridian.cdp.tenant.SourceConfig;
+import io.meridian.cdp.tenant.TenantConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The erasure engine over {@link S3ObjectStore} on a versioned bucket (moto): the AWS path's
+ * storage, including the destruction of the raw object's earlier versions (ADR 0012).
+ */
+class ErasureOnS3IT {
+  @RegisterExtension static final MotoServer MOTO = new MotoServer();
+
+  @TempDir Path work;
+
+  @Test
+  void erasesOnAVersionedBucketAndDestroysThePreviousRawVersions() throws Exception {
+    S3Client s3 = MOTO.s3();
+    s3.createBucket(b -> b.bucket("lake-erasure"));
+    s3.putBucketVersioning(
+        b -> b.bucket("lake-erasure").versioningConfiguration(v -> v.status("Enabled")));
+    S3ObjectStore store = new S3ObjectStore(s3, "lake-erasure");
+    List<Call> calls =
+        List.of(
+            new Call(
+                "a1", "identify", null, "alice", "dev-a", "{\"email\":\"a@x.com\"}", null, 100),
+            new Call("b1", "identify", null, "bob", "dev-b", "{\"email\":\"b@x.com\"}", null, 101));
+    CleanFixtures.writeClean(store, work, "acme", "2026-11-01", "web-h00-b0", calls);
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(raw)) {
+      for (Call c : calls) {
+        gz.write(
+            (EnvelopeCodec.encode(
+                        new Envelope(
+                            "acme",
+                            "web",
+                            c.id(),
+                            c.type(),
+                            Instant.parse("2026-11-01T00:00:00Z"),
+                            "r",
+                            null,
+                            "{}"))
+                    + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    String rawKey = "raw/tenant=acme/source=web/dt=2026-11-01/hour=00/b0.jsonl.gz";
+    store.put(rawKey, raw.toByteArray());
+    var curated = new io.meridian.cdp.identity.CuratedStore(store, work);
+    new ResolveIdentities(curated).run("acme", IdentityRules.defaults(), "US");
+    new BuildProfiles(curated).run("acme", IdentityRules.defaults());
+
+    PrivacyKeys keys = new PrivacyKeys(ref -> "moto-test-privacy-key-0123", PrivacyKeys::awsRef);
+    Clock clock = Clock.systemUTC();
+    TenantConfig acme =
+        new TenantConfig(
+            "acme", null, null, null, List.of(new SourceConfig("web", List.of())), null);
+    Erasure.Done done =
+        (Erasure.Done)
+            new Erasure(
+                    store,
+                    work,
+                    keys,
+                    new Suppression(store, keys, Duration.ZERO, clock),
+                    null,
+                    clock,
+                    null)
+                .erase(acme, "email", "A@X.com", "test", "test");
+
+    assertThat(done.report().path("removed").path("rawLines").asLong()).isEqualTo(1);
+    assertThat(done.report().path("removed").path("rawPreviousVersionsDeleted").asLong())
+        .isEqualTo(1);
+    assertThat(s3.listObjectVersions(b -> b.bucket("lake-erasure").prefix(rawKey)).versions())
+        .hasSize(1);
+    String left =
+        new String(
+            new GZIPInputStream(new ByteArrayInputStream(store.get(rawKey).orElseThrow()))
+                .readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(left).contains("\"b1\"").doesNotContain("\"a1\"");
+    assertThat(done.report().path("signature").path("key").asText())
+        .isEqualTo("secretsmanager:cdp/privacy/acme");
+    assertThat(ErasureReport.verify(keys, store.get(done.reportKey()).orElseThrow()).valid())
+        .isTrue();
+  }
+}

@@ -1,0 +1,453 @@
+package io.meridian.cdp.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meridian.cdp.event.Json;
+import io.meridian.cdp.identity.CuratedErasure;
+import io.meridian.cdp.identity.CuratedErasure.Person;
+import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.ingest.Envelope;
+import io.meridian.cdp.ingest.EnvelopeCodec;
+import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.lake.ObjectVersions;
+import io.meridian.cdp.tenant.Ids;
+import io.meridian.cdp.tenant.TenantConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Erases one person from a tenant's lake (GDPR Art. 17, CCPA): the engine behind {@code cdp privacy
+ * erase} and the AWS erasure function, over the {@link ObjectStore} port only.
+ *
+ * <p>A request is a job with a persisted state ({@code _state/privacy/tenant=T/erasure/<id>.json})
+ * whose steps run in order — {@code plan} (find the person through the identity graph, their events
+ * in clean, the raw objects holding them), {@code suppress}, {@code clean}, {@code identity},
+ * {@code profiles}, {@code segments}, {@code raw}, {@code report} — each recorded when done. Every
+ * step only removes what is still there, so a step cut short by a crash is simply run again; a
+ * re-run of a finished request does nothing new and returns its report. The request id is a keyed
+ * hash of the tenant and the normalized identifier: the same person asked for twice is one job. ADR
+ * 0021.
+ */
+public final class Erasure {
+  /** The steps, in the order they run. */
+  public static final List<String> STEPS =
+      List.of(
+          "plan",
+          "suppress",
+          "clean",
+          "quarantine",
+          "identity",
+          "profiles",
+          "segments",
+          "raw",
+          "report");
+
+  /** Called before each step runs (tests inject a crash here). */
+  @FunctionalInterface
+  public interface StepHook {
+    void before(String step) throws IOException;
+  }
+
+  private final ObjectStore store;
+  private final CuratedStore curated;
+  private final PrivacyKeys keys;
+  private final Suppression suppression;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final StepHook hook;
+
+  /**
+   * @param audit where requests are recorded (may be null only where the caller records them)
+   */
+  public Erasure(
+      ObjectStore store,
+      Path workDir,
+      PrivacyKeys keys,
+      Suppression suppression,
+      AuditLog audit,
+      Clock clock,
+      StepHook hook) {
+    this.store = store;
+    this.curated = new CuratedStore(store, workDir);
+    this.keys = keys;
+    this.suppression = suppression;
+    this.audit = audit;
+    this.clock = clock;
+    this.hook = hook == null ? step -> {} : hook;
+  }
+
+  /** How a request ended. */
+  public sealed interface Outcome permits NotFound, Done {
+    String requestId();
+  }
+
+  /** The identifier is held by no profile of the tenant (and no earlier request erased it). */
+  public record NotFound(String requestId) implements Outcome {}
+
+  /**
+   * The person is erased.
+   *
+   * @param alreadyDone the request had completed before; nothing was done now
+   * @param resumed an earlier attempt had stopped part-way; its remaining steps ran now
+   */
+  public record Done(
+      String requestId, String reportKey, ObjectNode report, boolean alreadyDone, boolean resumed)
+      implements Outcome {}
+
+  public static String stateKey(String tenant, String requestId) {
+    return "_state/privacy/tenant="
+        + Ids.require("tenant", tenant)
+        + "/erasure/"
+        + requestId
+        + ".json";
+  }
+
+  public static String reportKey(String tenant, String requestId) {
+    return "_privacy/reports/tenant=" + Ids.require("tenant", tenant) + "/" + requestId + ".json";
+  }
+
+  /**
+   * Erases the person holding identifier {@code value} of type {@code type} in {@code tenant}.
+   *
+   * @throws IllegalArgumentException when the type is not configured, the value is not a valid
+   *     identifier of that type, or it is shared by several people
+   */
+  public Outcome erase(TenantConfig tenant, String type, String value, String reason, String actor)
+      throws IOException {
+    Subject subject = Subject.of(tenant, type, value, keys);
+    String requestId = "er-" + subject.hash().substring(0, 24);
+    AuditEvent event =
+        new AuditEvent(actor, "privacy.erase", "tenant:" + tenant.id(), reason, "success", null)
+            .with("request", requestId)
+            .with("identifier_type", subject.type())
+            .with("identifier_hash", subject.hash());
+    if (audit != null) {
+      audit.requireAppendable();
+    }
+    String stateKey = stateKey(tenant.id(), requestId);
+    ObjectNode state = store.get(stateKey).map(Erasure::parse).orElse(null);
+    if (state != null && state.has("completedAt")) {
+      record(event.with("result", "already_erased"));
+      String key = state.path("reportKey").asText();
+      ObjectNode report = store.get(key).map(Erasure::parse).orElse(null);
+      return new Done(requestId, key, report, true, false);
+    }
+    boolean resumed = state != null;
+    try {
+      if (state == null) {
+        CuratedErasure erasure = new CuratedErasure(curated);
+        Optional<Person> person = erasure.find(tenant.id(), subject.type(), subject.value());
+        if (person.isEmpty()) {
+          record(
+              new AuditEvent(
+                      actor,
+                      "privacy.erase",
+                      "tenant:" + tenant.id(),
+                      reason,
+                      "failure",
+                      event.details())
+                  .with("result", "not_found"));
+          return new NotFound(requestId);
+        }
+        for (CuratedErasure.Identifier id : person.get().identifiers()) {
+          if (id.shared()
+              && id.type().equals(subject.type())
+              && id.value().equals(subject.value())) {
+            throw new IllegalArgumentException(
+                "this "
+                    + subject.type()
+                    + " is shared by several people (e.g. a family device); erase by an identifier"
+                    + " of the person alone");
+          }
+        }
+        hook.before("plan");
+        state = plan(tenant, subject, requestId, person.get(), reason, actor);
+        store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
+      }
+      for (String step : STEPS.subList(1, STEPS.size())) {
+        if (state.path("steps").has(step)) {
+          continue;
+        }
+        hook.before(step);
+        run(step, tenant.id(), state);
+        ((ObjectNode) state.get("steps")).put(step, clock.instant().toString());
+        store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!(e instanceof IllegalArgumentException)) {
+        record(
+            new AuditEvent(
+                    actor,
+                    "privacy.erase",
+                    "tenant:" + tenant.id(),
+                    reason,
+                    "failure",
+                    event.details())
+                .with("result", "interrupted; run the same request again to resume"));
+      }
+      throw e;
+    }
+    String key = state.path("reportKey").asText();
+    ObjectNode report = parse(store.get(key).orElseThrow());
+    AuditEvent done = event.with("result", resumed ? "erased (resumed)" : "erased");
+    for (Map.Entry<String, Long> f : counts(report).entrySet()) {
+      done = done.with("removed_" + f.getKey(), Long.toString(f.getValue()));
+    }
+    record(done);
+    return new Done(requestId, key, report, false, resumed);
+  }
+
+  private void record(AuditEvent e) throws IOException {
+    if (audit != null) {
+      audit.append(e);
+    }
+  }
+
+  /** An identifier normalized as identity resolution stores it, and its keyed hash. */
+  record Subject(String tenant, String type, String value, String hash) {
+    static Subject of(TenantConfig tenant, String type, String value, PrivacyKeys keys) {
+      var rules = tenant.identityRules();
+      if (!rules.typeNames().contains(type)) {
+        throw new IllegalArgumentException(
+            "identifier type '"
+                + type
+                + "' is not configured for tenant "
+                + tenant.id()
+                + "; use one of "
+                + String.join(", ", rules.typeNames()));
+      }
+      String normalized =
+          new io.meridian.cdp.identity.IdentifierExtractor(rules, tenant.defaultPhoneRegion())
+              .normalize(type, value)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "the value is not a usable " + type + " (empty, too long or invalid)"));
+      return new Subject(
+          tenant.id(),
+          type,
+          normalized,
+          keys.hmac(tenant.id(), PrivacyKeys.REQUEST, tenant.id(), type, normalized));
+    }
+  }
+
+  private ObjectNode plan(
+      TenantConfig tenant,
+      Subject subject,
+      String requestId,
+      Person person,
+      String reason,
+      String actor)
+      throws IOException {
+    PersonEvents.Found found = PersonEvents.find(curated, tenant, person);
+    ObjectNode state = Json.MAPPER.createObjectNode();
+    state.put("requestId", requestId);
+    state.put("tenant", tenant.id());
+    state.put("identifierType", subject.type());
+    state.put("identifierHash", subject.hash());
+    state.put("reason", reason == null ? "" : reason);
+    state.put("actor", actor);
+    state.put("requestedAt", clock.instant().toString());
+    state.putObject("steps").put("plan", clock.instant().toString());
+    ObjectNode plan = state.putObject("plan");
+    plan.put("profileId", person.profileId());
+    strings(plan.putArray("profileIds"), person.profileIds());
+    Set<String> hashes = new TreeSet<>();
+    for (CuratedErasure.Identifier id : person.identifiers()) {
+      if (!id.shared()) {
+        hashes.add(suppression.hash(tenant.id(), id.type(), id.value()));
+      }
+    }
+    strings(plan.putArray("suppression"), hashes);
+    plan.put("identifiers", person.identifiers().size());
+    strings(plan.putArray("messageIds"), found.messageIds());
+    strings(plan.putArray("cleanFiles"), found.cleanFiles());
+    strings(plan.putArray("rawObjects"), found.rawObjects());
+    strings(plan.putArray("quarantineIds"), found.quarantineIds());
+    strings(plan.putArray("quarantineFiles"), found.quarantineFiles());
+    state.putObject("removed");
+    return state;
+  }
+
+  private static void strings(ArrayNode into, Iterable<String> values) {
+    new TreeSet<String>(toList(values)).forEach(into::add);
+  }
+
+  private static List<String> toList(Iterable<String> values) {
+    List<String> out = new ArrayList<>();
+    values.forEach(out::add);
+    return out;
+  }
+
+  private static Set<String> set(JsonNode array) {
+    Set<String> out = new HashSet<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  private void run(String step, String tenant, ObjectNode state) throws IOException {
+    ObjectNode plan = (ObjectNode) state.get("plan");
+    ObjectNode removed = (ObjectNode) state.get("removed");
+    Set<String> profileIds = set(plan.get("profileIds"));
+    Set<String> messageIds = set(plan.get("messageIds"));
+    CuratedErasure erasure = new CuratedErasure(curated);
+    switch (step) {
+      case "suppress" -> {
+        Set<String> hashes = set(plan.get("suppression"));
+        suppression.add(tenant, state.get("requestId").asText(), hashes);
+        removed.put("suppressedIdentifiers", hashes.size());
+      }
+      case "clean" -> {
+        long rows = 0;
+        for (JsonNode f : plan.get("cleanFiles")) {
+          rows += PersonEvents.rewriteClean(curated, f.asText(), messageIds);
+        }
+        // every planned file held the person, whichever attempt rewrote it
+        removed.set("cleanFiles", plan.get("cleanFiles").deepCopy());
+        // a resumed step counts what this attempt removed; the first attempt's count is kept
+        removed.put("cleanRows", Math.max(rows, removed.path("cleanRows").asLong(0)));
+      }
+      case "quarantine" -> {
+        long rows = 0;
+        Set<String> ids = set(plan.get("quarantineIds"));
+        for (JsonNode f : plan.get("quarantineFiles")) {
+          rows += PersonEvents.rewriteQuarantine(curated, f.asText(), ids);
+        }
+        removed.set("quarantineFiles", plan.get("quarantineFiles").deepCopy());
+        removed.put("quarantineRows", Math.max(rows, removed.path("quarantineRows").asLong(0)));
+      }
+      case "identity" -> put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
+      case "profiles" -> put(removed, erasure.eraseProfiles(tenant, profileIds));
+      case "segments" -> put(removed, erasure.eraseSegments(tenant, profileIds));
+      case "raw" -> {
+        long lines = 0;
+        long versions = 0;
+        Set<String> lineIds = new HashSet<>(messageIds);
+        lineIds.addAll(set(plan.get("quarantineIds")));
+        for (JsonNode k : plan.get("rawObjects")) {
+          lines += rewriteRaw(tenant, k.asText(), lineIds);
+          if (store instanceof ObjectVersions v) {
+            versions += v.deletePreviousVersions(k.asText());
+          }
+        }
+        removed.put("rawLines", Math.max(lines, removed.path("rawLines").asLong(0)));
+        removed.set("rawObjects", plan.get("rawObjects").deepCopy());
+        removed.put("rawPreviousVersionsDeleted", versions);
+      }
+      case "report" -> {
+        String key = reportKey(tenant, state.get("requestId").asText());
+        ObjectNode report = Json.MAPPER.createObjectNode();
+        report.put("type", "erasure-completion");
+        report.put("version", 1);
+        for (String f :
+            List.of(
+                "requestId",
+                "tenant",
+                "identifierType",
+                "identifierHash",
+                "reason",
+                "requestedAt")) {
+          report.set(f, state.get(f));
+        }
+        report.put("completedAt", clock.instant().toString());
+        report.put("profileId", plan.get("profileId").asText());
+        report.put("profilesErased", profileIds.size());
+        report.put("identifiersErased", plan.get("identifiers").asLong());
+        report.put("events", messageIds.size());
+        report.set("removed", removed.deepCopy());
+        ObjectNode signed = ErasureReport.sign(keys, report);
+        store.put(key, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(signed));
+        state.put("reportKey", key);
+        state.put("completedAt", report.get("completedAt").asText());
+        // the message ids were needed to resume; a finished job keeps only counts
+        plan.remove("messageIds");
+        plan.remove("quarantineIds");
+        plan.put("messageIdCount", messageIds.size());
+      }
+      default -> throw new IllegalStateException("unknown erasure step " + step);
+    }
+  }
+
+  private static void put(ObjectNode removed, CuratedErasure.Removed r) {
+    // a table already rewritten by an interrupted attempt reports 0 now: keep the larger count
+    r.rows().forEach((table, n) -> removed.put(table, Math.max(n, removed.path(table).asLong(0))));
+  }
+
+  /** Writes raw object {@code key} again without the lines of {@code messageIds}. */
+  private long rewriteRaw(String tenant, String key, Set<String> messageIds) throws IOException {
+    Optional<byte[]> bytes = store.get(key);
+    if (bytes.isEmpty()) {
+      return 0;
+    }
+    ByteArrayOutputStream kept = new ByteArrayOutputStream(bytes.get().length * 4);
+    long dropped = 0;
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes.get()))) {
+      byte[] all = in.readAllBytes();
+      int start = 0;
+      for (int i = 0; i <= all.length; i++) {
+        if (i == all.length || all[i] == '\n') {
+          if (i > start) {
+            Envelope e =
+                EnvelopeCodec.decode(new String(all, start, i - start, StandardCharsets.UTF_8));
+            if (e.tenant().equals(tenant) && messageIds.contains(e.messageId())) {
+              dropped++;
+            } else {
+              kept.write(all, start, i - start);
+              kept.write('\n');
+            }
+          }
+          start = i + 1;
+        }
+      }
+    }
+    if (dropped > 0) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (OutputStream gz = new GZIPOutputStream(out)) {
+        kept.writeTo(gz);
+      }
+      store.put(key, out.toByteArray());
+    }
+    return dropped;
+  }
+
+  static ObjectNode parse(byte[] bytes) {
+    try {
+      return (ObjectNode) Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new IllegalStateException("an erasure state or report is not valid JSON", e);
+    }
+  }
+
+  /** The counts of what a job removed (from its report), for callers that print a summary. */
+  public static Map<String, Long> counts(ObjectNode report) {
+    Map<String, Long> out = new TreeMap<>();
+    report
+        .path("removed")
+        .fields()
+        .forEachRemaining(
+            f -> {
+              if (f.getValue().isNumber()) {
+                out.put(f.getKey(), f.getValue().asLong());
+              }
+            });
+    return new LinkedHashMap<>(out);
+  }
+}

@@ -1,0 +1,76 @@
+package io.meridian.cdp.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meridian.cdp.event.Json;
+import io.meridian.cdp.tenant.TenantConfig;
+import io.meridian.cdp.tenant.Tenants;
+import java.io.IOException;
+
+/**
+ * The AWS entry point's logic, kept out of the Lambda module so the handler stays a few lines: maps
+ * an EventBridge {@code Erasure Requested} event (source {@code cdp.privacy}) — as the erase state
+ * machine passes it to its task — to {@link Erasure#erase} and the outcome to the task's JSON
+ * result. A retry of the task with the same event resumes the same job.
+ *
+ * <pre>{"source":"cdp.privacy","detail-type":"Erasure Requested","detail":{"tenant":"acme",
+ * "identifierType":"email","identifier":"a@example.com","reason":"GDPR-42","requestedBy":"dpo"}}
+ * </pre>
+ */
+public final class ErasureRequests {
+  public static final String SOURCE = "cdp.privacy";
+  public static final String DETAIL_TYPE = "Erasure Requested";
+
+  private ErasureRequests() {}
+
+  /**
+   * @return {@code {"requestId", "status": "erased"|"already_erased"|"not_found", "reportKey"}}
+   * @throws IllegalArgumentException naming what is wrong with the event (a failed task that must
+   *     not be retried)
+   */
+  public static ObjectNode handle(JsonNode event, Tenants tenants, Erasure erasure)
+      throws IOException {
+    if (event == null || !SOURCE.equals(event.path("source").asText())) {
+      throw new IllegalArgumentException("not a " + SOURCE + " event");
+    }
+    if (!DETAIL_TYPE.equals(event.path("detail-type").asText())) {
+      throw new IllegalArgumentException(
+          "detail-type must be '"
+              + DETAIL_TYPE
+              + "', not '"
+              + event.path("detail-type").asText()
+              + "'");
+    }
+    JsonNode d = event.path("detail");
+    String tenantId = required(d, "tenant");
+    TenantConfig tenant =
+        tenants
+            .tenant(tenantId)
+            .orElseThrow(() -> new IllegalArgumentException("unknown tenant '" + tenantId + "'"));
+    String requestedBy = d.path("requestedBy").asText("");
+    Erasure.Outcome outcome =
+        erasure.erase(
+            tenant,
+            required(d, "identifierType"),
+            required(d, "identifier"),
+            d.path("reason").asText(""),
+            "eventbridge:" + (requestedBy.isBlank() ? "unknown" : requestedBy));
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("requestId", outcome.requestId());
+    if (outcome instanceof Erasure.Done done) {
+      out.put("status", done.alreadyDone() ? "already_erased" : "erased");
+      out.put("reportKey", done.reportKey());
+    } else {
+      out.put("status", "not_found");
+    }
+    return out;
+  }
+
+  private static String required(JsonNode detail, String field) {
+    JsonNode v = detail.get(field);
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      throw new IllegalArgumentException("detail." + field + " is missing or not a string");
+    }
+    return v.asText();
+  }
+}
