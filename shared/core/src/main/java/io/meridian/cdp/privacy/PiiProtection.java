@@ -351,9 +351,12 @@ public final class PiiProtection {
       if (out == null) {
         parent.remove(name);
         dirty = true;
-      } else if (!newName.equals(name) || out != value) {
+      } else if (!newName.equals(name)) {
         parent.remove(name);
         parent.set(newName, out);
+        dirty = true;
+      } else if (out != value) {
+        parent.set(name, out); // keeps the field's position
         dirty = true;
       }
     }

@@ -91,6 +91,11 @@ class PiiFieldsTest {
   }
 
   @Test
+  void sqlOverEveryColumnWithDeclaredPersonalDataIsAudited() {
+    assertThat(SqlPiiCheck.PII_COLUMNS).containsAll(PiiFields.eventColumns().keySet());
+  }
+
+  @Test
   void everyPiiKindHasAYamlNameThatParsesBack() {
     assertThat(
             EnumSet.allOf(PiiType.class).stream()
