@@ -132,7 +132,14 @@ public final class PiiProtection {
     private final IdentityRules rules;
     private final PiiDetector detector;
     private final Map<String, Long> counts = new TreeMap<>();
+    private final java.io.StringWriter buffer = new java.io.StringWriter(1024);
+    private com.fasterxml.jackson.core.JsonGenerator generator;
+    private final Map<String, String> hashes = new java.util.HashMap<>();
+    private final Map<String, String> tokens = new java.util.HashMap<>();
     private boolean dirty;
+
+    /** Distinct values whose hash or token a step remembers (the same ids recur in a batch). */
+    private static final int MEMO_SIZE = 16_384;
 
     private Step() {
       this.policy = null;
@@ -215,11 +222,40 @@ public final class PiiProtection {
       if (!dirty) {
         return cell;
       }
+      return write(obj);
+    }
+
+    /**
+     * Compact JSON text of {@code node}, as Json.MAPPER writes it, through one reused generator.
+     */
+    private String write(JsonNode node) {
+      buffer.getBuffer().setLength(0);
       try {
-        return Json.MAPPER.writeValueAsString(obj);
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
+        if (generator == null) {
+          generator = Json.MAPPER.createGenerator(buffer);
+          generator.setRootValueSeparator(null);
+        }
+        Json.MAPPER.writeTree(generator, node);
+        generator.flush();
+      } catch (java.io.IOException | RuntimeException e) {
+        generator = null;
+        throw new IllegalStateException("writing a clean JSON column failed", e);
       }
+      return buffer.toString();
+    }
+
+    /** {@code hash} or {@code tokenize} of {@code value}, remembered for repeated values. */
+    private String transform(PiiAction action, String value) {
+      Map<String, String> memo = action == PiiAction.HASH ? hashes : tokens;
+      String out = memo.get(value);
+      if (out == null) {
+        out = action == PiiAction.HASH ? codec.hash(value) : codec.tokenize(value);
+        if (memo.size() >= MEMO_SIZE) {
+          memo.clear();
+        }
+        memo.put(value, out);
+      }
+      return out;
     }
 
     private void traits(ObjectNode traits) {
@@ -296,7 +332,7 @@ public final class PiiProtection {
         text = normalized.get();
       }
       count("declared", type.yamlName(), action);
-      return TextNode.valueOf(action == PiiAction.HASH ? codec.hash(text) : codec.tokenize(text));
+      return TextNode.valueOf(transform(action, text));
     }
 
     private boolean configured(String identityType) {
@@ -420,8 +456,7 @@ public final class PiiProtection {
                   m.kind() == PiiKind.IP_ADDRESS
                       ? PiiMask.maskIp(found)
                       : PiiMask.mask(m.kind(), found);
-              case HASH -> codec.hash(found);
-              case TOKENIZE -> codec.tokenize(found);
+              case HASH, TOKENIZE -> transform(policy.action(m.kind()), found);
               case DROP -> throw new IllegalStateException("handled above");
             };
         b.replace(m.start(), m.end(), replacement);
