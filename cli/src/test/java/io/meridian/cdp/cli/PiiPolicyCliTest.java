@@ -136,4 +136,19 @@ class PiiPolicyCliTest {
         .doesNotContain("6502530000");
     ok("audit", "verify");
   }
+
+  @Test
+  void aPolicyNamingAnUnknownActionStopsEveryCommandWithTheLineAndTheReason() throws Exception {
+    ok("tenants", "add", "acme");
+    Path configFile = data.resolve("cdp.yaml");
+    Files.writeString(
+        configFile,
+        Files.readString(configFile) + "  privacy:\n    declared:\n      email: encrypt\n");
+    Result r = cdp("run");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err())
+        .contains("unknown action 'encrypt'; known actions: keep, hash, tokenize, mask, drop")
+        .containsPattern("\\(line \\d+\\)");
+  }
 }
