@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
     name = "privacy",
     mixinStandardHelpOptions = true,
     description = "Privacy tools: find personal data in free text.",
-    subcommands = {PrivacyCommand.Scan.class, PrivacyDetokenize.class})
+    subcommands = {PrivacyCommand.Scan.class, PrivacyDetokenize.class, PrivacyPolicyCommand.class})
 final class PrivacyCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.privacy.PiiAction;
-import io.meridian.cdp.privacy.PiiPolicy;
 import io.meridian.cdp.privacy.PiiType;
-import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ConfigFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,15 +69,38 @@ class PiiPolicyCliTest {
     ok("tenants", "add", "acme");
     ok("sources", "add", "--tenant", "acme", "web", "--write-key", KEY);
     ok("secrets", "set", "acme-pii", "--generate");
-    Path configFile = data.resolve("cdp.yaml");
-    CdpConfig config = ConfigFile.load(configFile);
-    PiiPolicy policy =
-        new PiiPolicy(
-            Map.of(PiiType.EMAIL, PiiAction.HASH, PiiType.PHONE, PiiAction.TOKENIZE),
-            Map.of(),
-            "file:acme-pii");
-    ConfigFile.save(
-        config.withTenant(config.tenant("acme").orElseThrow().withPrivacy(policy)), configFile);
+    Result badKind = cdp("privacy", "policy", "--tenant", "acme", "--set", "declared.emial=hash");
+    assertThat(badKind.code()).isEqualTo(2);
+    assertThat(badKind.err()).contains("unknown kind 'emial'");
+    Result noSecret = cdp("privacy", "policy", "--tenant", "acme", "--set", "declared.email=hash");
+    assertThat(noSecret.code()).isEqualTo(2);
+    assertThat(noSecret.err()).contains("the action hash needs hashSecret");
+    Result set =
+        ok(
+            "privacy",
+            "policy",
+            "--tenant",
+            "acme",
+            "--set",
+            "declared.email=hash",
+            "--set",
+            "declared.phone=tokenize",
+            "--hash-secret",
+            "file:acme-pii",
+            "--reason",
+            "DPA-2026-1");
+    assertThat(set.out())
+        .containsPattern("email +hash")
+        .containsPattern("phone +tokenize")
+        .containsPattern("ip +mask +\\(default\\)")
+        .containsPattern("payment_card +mask +\\(default\\)");
+    assertThat(
+            ConfigFile.load(data.resolve("cdp.yaml"))
+                .tenant("acme")
+                .orElseThrow()
+                .privacyPolicy()
+                .action(PiiType.EMAIL))
+        .isEqualTo(PiiAction.HASH);
 
     Path events = temp.resolve("events.jsonl");
     Files.writeString(
@@ -128,6 +148,7 @@ class PiiPolicyCliTest {
     assertThat(bad.err()).contains("does not authenticate");
 
     String log = auditLog();
+    assertThat(log).contains("\"action\":\"privacy.policy\"").contains("DPA-2026-1");
     assertThat(log)
         .contains("\"action\":\"privacy.detokenize\"")
         .contains("\"reason\":\"TICKET-7 support call\"")

@@ -151,6 +151,16 @@ public final class PiiPolicy {
     return declared.containsValue(PiiAction.TOKENIZE) || detected.containsValue(PiiAction.TOKENIZE);
   }
 
+  /** The actions this policy sets for declared kinds (the others take their defaults). */
+  public Map<PiiType, PiiAction> declaredSet() {
+    return declaredGiven;
+  }
+
+  /** The actions this policy sets for detected kinds (the others take their defaults). */
+  public Map<PiiKind, PiiAction> detectedSet() {
+    return detectedGiven;
+  }
+
   /** The reference to the tenant's HMAC secret, when the policy names one. */
   public Optional<SecretRef> hashSecret() {
     return Optional.ofNullable(hashSecret);
