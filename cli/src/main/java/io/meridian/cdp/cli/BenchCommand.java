@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
       IdentityBench.class,
       SegmentBench.class,
       ActivationBench.class,
-      PiiBench.class
+      PiiBench.class,
+      PiiPolicyBench.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -3,16 +3,20 @@ package io.meridian.cdp.cli;
 import io.meridian.cdp.activation.EventPublisher;
 import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.identity.IdentifierExtractor;
 import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
 import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.local.LocalFileObjectStore;
+import io.meridian.cdp.local.LocalKeyService;
 import io.meridian.cdp.local.LocalPipeline;
 import io.meridian.cdp.local.Spool;
 import io.meridian.cdp.local.activation.LocalEventBus;
 import io.meridian.cdp.local.activation.LocalSecretStore;
 import io.meridian.cdp.privacy.AuditEvent;
 import io.meridian.cdp.privacy.AuditLog;
+import io.meridian.cdp.privacy.PiiKeys;
+import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.privacy.PrivacyKeys;
 import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.profile.CuratedProfiles;
@@ -36,6 +40,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,6 +69,7 @@ final class LocalRuntime implements Closeable {
   private final Clock clock = Clock.systemUTC();
   private Spool spool;
   private AuditLog audit;
+  private PiiKeys piiKeys;
 
   private LocalRuntime(Path data, Path configFile, CdpConfig config) throws IOException {
     this.data = data;
@@ -165,7 +172,14 @@ final class LocalRuntime implements Closeable {
 
   /** The pipeline with another source of tenants (the demo adds keys and a destination). */
   LocalPipeline pipeline(Supplier<Tenants> tenants) throws IOException {
-    return new LocalPipeline(spool(), lake, tenants, validator, data.resolve("work"), clock)
+    return new LocalPipeline(
+            spool(),
+            lake,
+            tenants,
+            validator,
+            data.resolve("work"),
+            clock,
+            new PiiProtection(id -> tenants.get().tenant(id), piiKeys()))
         .withActivation(this::segments, this::eventBus)
         .withSuppression(suppression());
   }
@@ -194,7 +208,44 @@ final class LocalRuntime implements Closeable {
 
   /** The profile API over the local lake. */
   ProfileApi profileApi() {
-    return new ProfileApi(this::tenants, profiles());
+    return new ProfileApi(this::tenants, profiles(), piiProtection());
+  }
+
+  /**
+   * Key material of the tenants' PII policies: HMAC secrets from {@code <data>/secrets/}, data keys
+   * wrapped by the master key in {@code <data>/keys/master.key} (ADR 0020).
+   */
+  synchronized PiiKeys piiKeys() {
+    if (piiKeys == null) {
+      piiKeys =
+          new PiiKeys(lake, LocalKeyService.forDataDir(data), LocalSecretStore.forDataDir(data));
+    }
+    return piiKeys;
+  }
+
+  /** The tenants' PII policies, as the pipeline and lookups apply them. */
+  PiiProtection piiProtection() {
+    return new PiiProtection(id -> tenants().tenant(id), piiKeys());
+  }
+
+  /**
+   * The forms an identifier typed by a person is stored in under {@code tenant}'s PII policy: for
+   * each identifier type it is valid for, normalized, then hashed or tokenized where the policy
+   * says so. Empty when the policy keeps identifiers in clear.
+   */
+  List<String> storedForms(String tenant, String identifier) {
+    TenantConfig t = tenants().tenant(tenant).orElse(TenantConfig.named(tenant, tenant));
+    IdentifierExtractor extractor =
+        new IdentifierExtractor(t.identityRules(), t.defaultPhoneRegion());
+    PiiProtection pii = piiProtection();
+    List<String> out = new ArrayList<>();
+    for (var rule : t.identityRules().identifiers()) {
+      extractor
+          .normalize(rule.type(), identifier)
+          .flatMap(v -> pii.storedForm(t, rule.type(), v).filter(s -> !s.equals(v)))
+          .ifPresent(out::add);
+    }
+    return out;
   }
 
   /** The lake's curated profiles; snapshots are re-checked at most once a second. */

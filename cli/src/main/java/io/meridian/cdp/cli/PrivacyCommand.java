@@ -29,10 +29,12 @@ import picocli.CommandLine.Spec;
     name = "privacy",
     mixinStandardHelpOptions = true,
     description =
-        "Privacy tools: find personal data in free text; erase or export a person; check an"
-            + " erasure report.",
+        "Privacy tools: find personal data in free text; show or set a tenant's PII policy;"
+            + " detokenize; erase or export a person; check an erasure report.",
     subcommands = {
       PrivacyCommand.Scan.class,
+      PrivacyPolicyCommand.class,
+      PrivacyDetokenize.class,
       PrivacyRequests.Erase.class,
       PrivacyRequests.Export.class,
       PrivacyRequests.VerifyReport.class

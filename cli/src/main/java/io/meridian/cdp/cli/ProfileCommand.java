@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +55,10 @@ final class ProfileCommand implements Callable<Integer> {
         DuckDbSqlEngine sql = rt.sql()) {
       String t = tenant != null ? tenant : onlyTenant(sql);
       String region = rt.tenants().tenant(t).map(TenantConfig::defaultPhoneRegion).orElse("US");
-      show(sql, out, t, identifier.strip(), region, explain);
+      String id = identifier.strip();
+      // Under a policy that hashes or tokenizes identifiers, look for their stored forms too.
+      List<String> stored = rt.storedForms(t, id);
+      print(sql, out, t, resolve(sql, t, id, region, stored), explain);
       out.flush();
       return 0;
     }
@@ -98,6 +102,15 @@ final class ProfileCommand implements Callable<Integer> {
 
   /** The profile id of {@code arg}: a profile id (followed through merges) or any identifier. */
   static String resolve(DuckDbSqlEngine sql, String tenant, String arg, String phoneRegion) {
+    return resolve(sql, tenant, arg, phoneRegion, List.of());
+  }
+
+  /**
+   * @param stored the forms {@code arg} is stored in under the tenant's PII policy (hashed or
+   *     tokenized identifiers), looked for as well
+   */
+  static String resolve(
+      DuckDbSqlEngine sql, String tenant, String arg, String phoneRegion, List<String> stored) {
     if (arg.matches("p_[0-9a-f]{20}")) {
       QueryResult r =
           query(
@@ -133,6 +146,7 @@ final class ProfileCommand implements Callable<Integer> {
                 + ", "
                 // a phone as people write it, e.g. (415) 555-0100, is stored in E.164
                 + q(EventNormalizer.normalizePhone(arg, phoneRegion).orElse(arg))
+                + stored.stream().map(v -> ", " + q(v)).collect(Collectors.joining())
                 + ") ORDER BY 1");
     if (r.rows().isEmpty()) {
       throw new Cdp.UserError(

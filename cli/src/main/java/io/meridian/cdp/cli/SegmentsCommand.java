@@ -317,7 +317,12 @@ final class SegmentsCommand implements Runnable {
         Segments all = segmentOptions.segments(rt, t);
         Segment s = SegmentOptions.find(all, id, t.id());
         String profileId =
-            ProfileCommand.resolve(sql, t.id(), profile.strip(), t.defaultPhoneRegion());
+            ProfileCommand.resolve(
+                sql,
+                t.id(),
+                profile.strip(),
+                t.defaultPhoneRegion(),
+                rt.storedForms(t.id(), profile.strip()));
         Explainer explainer =
             new SegmentCompiler(SqlDialect.DUCKDB)
                 .explain(t.id(), s, all, segmentOptions.now(rt), profileId);

@@ -12,7 +12,8 @@ public final class PiiColumns {
   /** Table → its PII columns. */
   public static final Map<String, List<String>> BY_TABLE =
       Map.of(
-          "cdp_clean.events", List.of("user_id", "anonymous_id", "traits", "context"),
+          "cdp_clean.events",
+              List.of("user_id", "anonymous_id", "previous_id", "traits", "context"),
           "cdp_clean.quarantine_records", List.of("message_id", "payload"),
           "cdp_curated.identity_graph", List.of("identifier"),
           "cdp_curated.profiles", List.of("traits", "identifiers"),

@@ -58,7 +58,12 @@ class GovernanceStackTest {
                         "ColumnWildcard",
                             Map.of(
                                 "ExcludedColumnNames",
-                                List.of("user_id", "anonymous_id", "traits", "context"))))));
+                                List.of(
+                                    "user_id",
+                                    "anonymous_id",
+                                    "previous_id",
+                                    "traits",
+                                    "context"))))));
   }
 
   @Test

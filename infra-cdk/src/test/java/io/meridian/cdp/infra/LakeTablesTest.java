@@ -74,4 +74,10 @@ class LakeTablesTest {
           .containsAll(e.getValue());
     }
   }
+
+  @Test
+  void everyColumnWithDeclaredPersonalDataIsWithheldFromAnalysts() {
+    assertThat(PiiColumns.of(LakeTables.CLEAN, "events"))
+        .containsAll(io.meridian.cdp.privacy.PiiFields.eventColumns().keySet());
+  }
 }

@@ -8,6 +8,7 @@ import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.profile.CuratedProfiles;
 import io.meridian.cdp.profile.ProfileApi;
 import io.meridian.cdp.tenant.CdpConfig;
@@ -42,7 +43,10 @@ public final class ProfileApiHandler
     this.api =
         new ProfileApi(
             () -> tenants,
-            new CuratedProfiles(new CuratedStore(lake, workDir), RECHECK, Clock.systemUTC()));
+            new CuratedProfiles(new CuratedStore(lake, workDir), RECHECK, Clock.systemUTC()),
+            // Lookups follow the tenants' PII policies (ADR 0019); without key material here, a
+            // lookup of a hashed or tokenized kind fails rather than silently finding nothing.
+            new PiiProtection(tenants::tenant, null));
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.meridian.cdp.clean.RawToClean;
 import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.lake.LakeLayout;
 import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.IOException;
@@ -143,7 +144,10 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
             tenant -> config.tenant(tenant).map(TenantConfig::defaultPhoneRegion).orElse("US"),
             validator,
             workDir,
-            clock);
+            clock,
+            // The tenants' PII policies (ADR 0019); no key material is wired here yet, so a policy
+            // that hashes or tokenizes fails the conversion with a message that says so.
+            new PiiProtection(config::tenant, null));
     try {
       if (stage.isDone(key)) {
         LOG.info("skipped s3://{}/{}: already converted", bucket, key);
@@ -152,13 +156,14 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
       StageCounts c = stage.convert(key);
       metrics.accept(c);
       LOG.info(
-          "converted s3://{}/{}: input {}, output {}, quarantined {}, duplicates {}",
+          "converted s3://{}/{}: input {}, output {}, quarantined {}, duplicates {}, pii {}",
           bucket,
           key,
           c.input(),
           c.output(),
           c.quarantinedTotal(),
-          c.duplicates());
+          c.duplicates(),
+          c.pii());
     } catch (IOException e) {
       throw new UncheckedIOException("converting s3://" + bucket + "/" + key + " failed", e);
     }

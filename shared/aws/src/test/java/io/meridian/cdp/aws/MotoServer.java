@@ -146,6 +146,15 @@ public final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
+  software.amazon.awssdk.services.kms.KmsClient kms() {
+    return software.amazon.awssdk.services.kms.KmsClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
   /** The server process; closed by JUnit when the root context closes, at the end of the run. */
   record Running(Process process, URI endpoint) implements AutoCloseable {
     static Running start() {

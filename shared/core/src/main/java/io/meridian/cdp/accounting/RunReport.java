@@ -92,9 +92,24 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
       long rawConverted,
       long clean,
       Map<String, Long> quarantined,
-      long duplicates) {
+      long duplicates,
+      Map<String, Long> pii) {
     public Line {
       quarantined = Map.copyOf(quarantined);
+      pii = pii == null ? Map.of() : Map.copyOf(new TreeMap<>(pii));
+    }
+
+    /** Figures without PII counts. */
+    public Line(
+        String tenant,
+        String source,
+        long received,
+        long raw,
+        long rawConverted,
+        long clean,
+        Map<String, Long> quarantined,
+        long duplicates) {
+      this(tenant, source, received, raw, rawConverted, clean, quarantined, duplicates, null);
     }
 
     public long quarantinedTotal() {
@@ -111,6 +126,7 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
   public static RunReport of(List<StageCounts> rawStage, List<StageCounts> cleanStage) {
     Map<String, long[]> figures = new TreeMap<>();
     Map<String, Map<String, Long>> reasons = new TreeMap<>();
+    Map<String, Map<String, Long>> pii = new TreeMap<>();
     for (StageCounts c : rawStage) {
       long[] f = figures.computeIfAbsent(c.tenant() + "\u0000" + c.source(), k -> new long[5]);
       f[0] += c.input();
@@ -124,6 +140,8 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
       f[4] += c.duplicates();
       Map<String, Long> r = reasons.computeIfAbsent(k, x -> new TreeMap<>());
       c.quarantined().forEach((reason, n) -> r.merge(reason, n, Long::sum));
+      Map<String, Long> p = pii.computeIfAbsent(k, x -> new TreeMap<>());
+      c.pii().forEach((what, n) -> p.merge(what, n, Long::sum));
     }
     List<Line> lines = new ArrayList<>();
     figures.forEach(
@@ -131,7 +149,15 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
           String[] ts = k.split("\u0000", 2);
           lines.add(
               new Line(
-                  ts[0], ts[1], f[0], f[1], f[2], f[3], reasons.getOrDefault(k, Map.of()), f[4]));
+                  ts[0],
+                  ts[1],
+                  f[0],
+                  f[1],
+                  f[2],
+                  f[3],
+                  reasons.getOrDefault(k, Map.of()),
+                  f[4],
+                  pii.getOrDefault(k, Map.of())));
         });
     return new RunReport(lines);
   }
@@ -163,6 +189,8 @@ public record RunReport(List<Line> lines, List<Curation> curation, List<Activati
           .forEach(
               (reason, n) ->
                   out.append(String.format("%-16s   quarantined %-28s %10d%n", "", reason, n)));
+      l.pii()
+          .forEach((what, n) -> out.append(String.format("%-16s   pii %-36s %10d%n", "", what, n)));
     }
     if (lines.isEmpty() && curation.isEmpty() && activation.isEmpty()) {
       out.append("(nothing to do)\n");

@@ -1,5 +1,6 @@
 package io.meridian.cdp.accounting;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.TreeMap;
  * @param quarantined records rejected, by reason code
  * @param duplicates records dropped because their messageId was already stored
  * @param finishedAt when the stage committed this unit
+ * @param pii personal data handled by the tenant's PII policy (clean stage): values by {@code
+ *     declared|detected.<kind>.<action>}, e.g. {@code detected.payment_card.mask}; never values
  */
 public record StageCounts(
     @JsonProperty("stage") String stage,
@@ -27,10 +30,12 @@ public record StageCounts(
     @JsonProperty("output") long output,
     @JsonProperty("quarantined") Map<String, Long> quarantined,
     @JsonProperty("duplicates") long duplicates,
-    @JsonProperty("finishedAt") Instant finishedAt) {
+    @JsonProperty("finishedAt") Instant finishedAt,
+    @JsonProperty("pii") @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> pii) {
 
   public StageCounts {
     quarantined = quarantined == null ? Map.of() : Map.copyOf(new TreeMap<>(quarantined));
+    pii = pii == null ? Map.of() : Map.copyOf(pii);
     if (input != output + quarantinedTotal(quarantined) + duplicates) {
       throw new IllegalStateException(
           "accounting does not balance for "
@@ -44,6 +49,20 @@ public record StageCounts(
               + " + duplicates "
               + duplicates);
     }
+  }
+
+  /** Counts without PII figures (the raw stage, and tests). */
+  public StageCounts(
+      String stage,
+      String tenant,
+      String source,
+      String unit,
+      long input,
+      long output,
+      Map<String, Long> quarantined,
+      long duplicates,
+      Instant finishedAt) {
+    this(stage, tenant, source, unit, input, output, quarantined, duplicates, finishedAt, null);
   }
 
   public long quarantinedTotal() {

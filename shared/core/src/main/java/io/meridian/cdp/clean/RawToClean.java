@@ -15,6 +15,7 @@ import io.meridian.cdp.lake.LakeLayout.RawObject;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.parquet.ParquetFiles;
 import io.meridian.cdp.parquet.RowWriter;
+import io.meridian.cdp.privacy.PiiProtection;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class RawToClean {
   private final Clock clock;
   private final AccountingLedger ledger;
   private final boolean fastPath;
+  private final PiiProtection protection;
 
   /**
    * @param phoneRegionOfTenant default phone region for a tenant id
@@ -66,7 +68,21 @@ public final class RawToClean {
       SegmentCallValidator validator,
       Path workDir,
       Clock clock) {
-    this(store, dedup, phoneRegionOfTenant, validator, workDir, clock, true);
+    this(store, dedup, phoneRegionOfTenant, validator, workDir, clock, PiiProtection.none());
+  }
+
+  /**
+   * @param protection applies each tenant's PII policy to the rows written (ADR 0019)
+   */
+  public RawToClean(
+      ObjectStore store,
+      DedupIndex dedup,
+      Function<String, String> phoneRegionOfTenant,
+      SegmentCallValidator validator,
+      Path workDir,
+      Clock clock,
+      PiiProtection protection) {
+    this(store, dedup, phoneRegionOfTenant, validator, workDir, clock, true, protection);
   }
 
   /**
@@ -81,6 +97,27 @@ public final class RawToClean {
       Path workDir,
       Clock clock,
       boolean fastPath) {
+    this(
+        store,
+        dedup,
+        phoneRegionOfTenant,
+        validator,
+        workDir,
+        clock,
+        fastPath,
+        PiiProtection.none());
+  }
+
+  private RawToClean(
+      ObjectStore store,
+      DedupIndex dedup,
+      Function<String, String> phoneRegionOfTenant,
+      SegmentCallValidator validator,
+      Path workDir,
+      Clock clock,
+      boolean fastPath,
+      PiiProtection protection) {
+    this.protection = protection;
     this.fastPath = fastPath;
     this.store = store;
     this.dedup = dedup;
@@ -118,6 +155,7 @@ public final class RawToClean {
     String region = phoneRegionOfTenant.apply(raw.tenant());
     EventNormalizer normalizer = new EventNormalizer(region);
     FastPath fast = fastPath ? new FastPath(region) : null;
+    PiiProtection.Step pii = protection.forTenant(raw.tenant());
     Files.createDirectories(workDir);
     Path cleanFile = Files.createTempFile(workDir, "clean-", ".parquet");
     Quarantine quarantine = new Quarantine(workDir);
@@ -156,7 +194,7 @@ public final class RawToClean {
           }
           chunk.add(row);
           if (chunk.size() == CHUNK) {
-            long[] r = flush(raw, chunkNo++, chunk, clean);
+            long[] r = flush(raw, chunkNo++, chunk, clean, pii);
             output += r[0];
             duplicates += r[1];
           }
@@ -220,12 +258,12 @@ public final class RawToClean {
         }
         chunk.add(normalizer.normalize(envelope, call).toRow());
         if (chunk.size() == CHUNK) {
-          long[] r = flush(raw, chunkNo++, chunk, clean);
+          long[] r = flush(raw, chunkNo++, chunk, clean, pii);
           output += r[0];
           duplicates += r[1];
         }
       }
-      long[] r = flush(raw, chunkNo, chunk, clean);
+      long[] r = flush(raw, chunkNo, chunk, clean, pii);
       output += r[0];
       duplicates += r[1];
       unzipped.close();
@@ -248,7 +286,8 @@ public final class RawToClean {
               output,
               quarantined,
               duplicates,
-              clock.instant());
+              clock.instant(),
+              pii.counts());
       ledger.record(counts, raw.dt(), part);
       return counts;
     } finally {
@@ -310,7 +349,8 @@ public final class RawToClean {
    * claim's owner is the raw object's part id plus the chunk number: deterministic, because the
    * same object always splits into the same chunks.
    */
-  private long[] flush(RawObject raw, int chunkNo, List<Object[]> chunk, RowWriter clean)
+  private long[] flush(
+      RawObject raw, int chunkNo, List<Object[]> chunk, RowWriter clean, PiiProtection.Step pii)
       throws IOException {
     if (chunk.isEmpty()) {
       return new long[] {0, 0};
@@ -323,7 +363,8 @@ public final class RawToClean {
     long written = 0;
     for (Object[] row : chunk) {
       if (dups.isEmpty() || !dups.contains((String) row[1])) {
-        clean.write(row);
+        // The tenant's PII policy, last: only rows that are stored (a no-op when it keeps all).
+        clean.write(pii.apply(row));
         written++;
       }
     }

@@ -3,6 +3,7 @@ package io.meridian.cdp.identity;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.clean.EventNormalizer;
 import io.meridian.cdp.identity.IdentityRules.IdentifierRule;
+import io.meridian.cdp.privacy.PiiCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ public final class IdentifierExtractor {
   public static final String BLOCKED = "blocked";
   public static final String INVALID_EMAIL = "invalid_email";
   public static final String INVALID_PHONE = "invalid_phone";
+  public static final String MASKED = "masked";
 
   private static final Pattern EMAIL_SHAPE = Pattern.compile("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+");
 
@@ -128,6 +130,17 @@ public final class IdentifierExtractor {
       refuse(type, TOO_LONG);
       return;
     }
+    if (PiiCodec.isProtected(v)) {
+      // Hashed or tokenized by the tenant's PII policy after this same normalization (ADR 0019):
+      // equal people give equal values, so it links as it is.
+      addOnce(type, v, out);
+      return;
+    }
+    if (v.contains("***")) {
+      // Masked by the PII policy: many people share a masked form, it must never link them.
+      refuse(type, MASKED);
+      return;
+    }
     IdentifierRule rule = rules.identifiers().get(type);
     String lower = v.toLowerCase(Locale.ROOT);
     if (blocked.contains(lower) || IdentityRules.DEGENERATE.matcher(v).matches()) {
@@ -161,6 +174,10 @@ public final class IdentifierExtractor {
         }
       }
     }
+    addOnce(type, v, out);
+  }
+
+  private static void addOnce(int type, String v, List<Identifier> out) {
     for (Identifier existing : out) {
       if (existing.type() == type && existing.value().equals(v)) {
         return;

@@ -24,6 +24,7 @@ public final class SqlPiiCheck {
           "identifier",
           "user_id",
           "anonymous_id",
+          "previous_id",
           "properties");
 
   private static final Pattern LITERALS_AND_COMMENTS =

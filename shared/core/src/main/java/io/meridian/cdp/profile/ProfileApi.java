@@ -3,6 +3,7 @@ package io.meridian.cdp.profile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.IdentifierExtractor;
+import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.tenant.HttpBasic;
 import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.Tenants;
@@ -25,10 +26,21 @@ public final class ProfileApi {
 
   private final Supplier<Tenants> tenants;
   private final CuratedProfiles profiles;
+  private final PiiProtection pii;
 
+  /** The API for tenants whose PII policies keep identifiers in clear. */
   public ProfileApi(Supplier<Tenants> tenants, CuratedProfiles profiles) {
+    this(tenants, profiles, PiiProtection.none());
+  }
+
+  /**
+   * @param pii turns a looked-up identifier into its stored form (hashed or tokenized per the
+   *     tenant's policy, ADR 0019)
+   */
+  public ProfileApi(Supplier<Tenants> tenants, CuratedProfiles profiles, PiiProtection pii) {
     this.tenants = tenants;
     this.profiles = profiles;
+    this.pii = pii;
   }
 
   /** An HTTP answer: status, JSON body, extra headers. */
@@ -101,8 +113,14 @@ public final class ProfileApi {
     if (normalized.isEmpty()) {
       return error(404, "not_found", "no profile: the value is not a valid or accepted " + type);
     }
-    return found(
-        profiles.byIdentifier(tenant, type, normalized.get()), "no profile with that " + type);
+    Optional<String> stored = pii.storedForm(config, type, normalized.get());
+    if (stored.isEmpty()) {
+      return error(
+          404,
+          "not_found",
+          "no profile: this tenant's PII policy does not store " + type + " values");
+    }
+    return found(profiles.byIdentifier(tenant, type, stored.get()), "no profile with that " + type);
   }
 
   private static Response found(Optional<ProfileView> profile, String notFound) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.activation.DestinationConfig;
 import io.meridian.cdp.identity.IdentityRules;
+import io.meridian.cdp.privacy.PiiPolicy;
 import io.meridian.cdp.segment.SegmentDefinitions;
 import io.meridian.cdp.segment.Segments;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.Set;
  * @param segments segment definitions as written (docs/SEGMENTS.md), validated on construction;
  *     read them with {@link #segmentDefinitions()}
  * @param destinations where activation events go (docs/ACTIVATION.md); ids unique
+ * @param privacy the PII policy (docs/PRIVACY.md); null means {@link PiiPolicy#DEFAULT}
  */
 public record TenantConfig(
     @JsonProperty("id") String id,
@@ -38,7 +40,8 @@ public record TenantConfig(
     @JsonProperty("readKeyHashes") @JsonInclude(JsonInclude.Include.NON_EMPTY)
         List<String> readKeyHashes,
     @JsonProperty("segments") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JsonNode> segments,
-    @JsonProperty("destinations") List<DestinationConfig> destinations) {
+    @JsonProperty("destinations") List<DestinationConfig> destinations,
+    @JsonProperty("privacy") PiiPolicy privacy) {
 
   /** Default events-per-second budget of a tenant. */
   public static final int DEFAULT_RATE_LIMIT = 20_000;
@@ -91,6 +94,50 @@ public record TenantConfig(
             "tenant '" + id + "' declares destination '" + d.id() + "' twice");
       }
     }
+  }
+
+  /** A tenant with the default PII policy. */
+  public TenantConfig(
+      String id,
+      String name,
+      Integer rateLimit,
+      String defaultPhoneRegion,
+      List<SourceConfig> sources,
+      IdentityRules identity,
+      List<String> readKeyHashes,
+      List<JsonNode> segments,
+      List<DestinationConfig> destinations) {
+    this(
+        id,
+        name,
+        rateLimit,
+        defaultPhoneRegion,
+        sources,
+        identity,
+        readKeyHashes,
+        segments,
+        destinations,
+        null);
+  }
+
+  /** The PII policy in force: the tenant's own, or the default (ADR 0019). */
+  public PiiPolicy privacyPolicy() {
+    return privacy == null ? PiiPolicy.DEFAULT : privacy;
+  }
+
+  /** This tenant with {@code policy} as its PII policy. */
+  public TenantConfig withPrivacy(PiiPolicy policy) {
+    return new TenantConfig(
+        id,
+        name,
+        rateLimit,
+        defaultPhoneRegion,
+        sources,
+        identity,
+        readKeyHashes,
+        segments,
+        destinations,
+        policy);
   }
 
   /** A tenant without read keys, segments and activation destinations. */
@@ -149,7 +196,8 @@ public record TenantConfig(
         identity,
         readKeyHashes,
         segments,
-        destinations);
+        destinations,
+        privacy);
   }
 
   /** This tenant with one more accepted read key hash (profile API). */
@@ -157,6 +205,15 @@ public record TenantConfig(
     List<String> next = new ArrayList<>(readKeyHashes);
     next.add(hash);
     return new TenantConfig(
-        id, name, rateLimit, defaultPhoneRegion, sources, identity, next, segments, destinations);
+        id,
+        name,
+        rateLimit,
+        defaultPhoneRegion,
+        sources,
+        identity,
+        next,
+        segments,
+        destinations,
+        privacy);
   }
 }

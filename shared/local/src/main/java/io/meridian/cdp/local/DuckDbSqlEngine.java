@@ -376,17 +376,17 @@ public final class DuckDbSqlEngine implements SqlEngine {
           + " NULL::VARCHAR AS tenant, NULL::VARCHAR AS source, NULL::VARCHAR AS unit,"
           + " NULL::BIGINT AS input, NULL::BIGINT AS output, NULL::JSON AS quarantined,"
           + " NULL::BIGINT AS quarantined_total, NULL::BIGINT AS duplicates, NULL::TIMESTAMPTZ AS"
-          + " finished_at, NULL::DATE AS dt WHERE false";
+          + " finished_at, NULL::DATE AS dt, NULL::JSON AS pii WHERE false";
     }
     String glob = accountingGlobs(root);
     return "CREATE OR REPLACE VIEW ops.accounting AS SELECT stage, tenant, source, unit, input,"
         + " output, quarantined, input - output - duplicates AS quarantined_total, duplicates,"
-        + " finishedAt AS finished_at, dt FROM read_json("
+        + " finishedAt AS finished_at, dt, pii FROM read_json("
         + glob
         + ", format='auto', hive_partitioning=true, hive_types={'stage': VARCHAR, 'tenant':"
         + " VARCHAR, 'dt': DATE}, union_by_name=true, columns={stage: 'VARCHAR', tenant:"
         + " 'VARCHAR', source: 'VARCHAR', unit: 'VARCHAR', input: 'BIGINT', output: 'BIGINT',"
-        + " quarantined: 'JSON', duplicates: 'BIGINT', finishedAt: 'TIMESTAMPTZ'})";
+        + " quarantined: 'JSON', duplicates: 'BIGINT', finishedAt: 'TIMESTAMPTZ', pii: 'JSON'})";
   }
 
   @Override

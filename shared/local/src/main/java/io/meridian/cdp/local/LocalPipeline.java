@@ -11,6 +11,7 @@ import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.IdentityRules;
 import io.meridian.cdp.identity.ResolveIdentities;
+import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.raw.RawZoneWriter;
 import io.meridian.cdp.segment.ComputeSegments;
@@ -59,6 +60,20 @@ public final class LocalPipeline {
       SegmentCallValidator validator,
       Path workDir,
       Clock clock) {
+    this(spool, lake, tenants, validator, workDir, clock, PiiProtection.none());
+  }
+
+  /**
+   * @param pii applies each tenant's PII policy on the way to the clean zone (ADR 0019)
+   */
+  public LocalPipeline(
+      Spool spool,
+      LocalFileObjectStore lake,
+      Supplier<Tenants> tenants,
+      SegmentCallValidator validator,
+      Path workDir,
+      Clock clock,
+      PiiProtection pii) {
     this.spool = spool;
     this.rawWriter = new RawZoneWriter(lake, clock);
     this.tenants = tenants;
@@ -73,7 +88,8 @@ public final class LocalPipeline {
                 tenants.get().tenant(tenant).map(TenantConfig::defaultPhoneRegion).orElse("US"),
             validator,
             workDir,
-            clock);
+            clock,
+            pii);
   }
 
   /**

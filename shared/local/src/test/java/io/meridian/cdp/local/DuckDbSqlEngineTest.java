@@ -86,7 +86,8 @@ class DuckDbSqlEngineTest {
               "quarantined_total BIGINT",
               "duplicates BIGINT",
               "finished_at TIMESTAMP WITH TIME ZONE",
-              "dt DATE"));
+              "dt DATE",
+              "pii JSON"));
 
   @TempDir Path temp;
 
