@@ -85,8 +85,8 @@ public final class Functions {
           false,
           Optional.empty(),
           Set.of(Env.LAKE_KMS_KEY_ID, Env.CONFIG_BUCKET, Env.CONFIG_KEY, Env.DEDUP_TABLE),
-          List.of("raw/", "_ops/accounting/"),
-          List.of("clean/events/", "quarantine/records/", "_ops/accounting/"),
+          List.of("raw/", "_ops/accounting/", "_keys/"),
+          List.of("clean/events/", "quarantine/records/", "_ops/accounting/", "_keys/"),
           List.of(),
           false);
 
@@ -113,7 +113,7 @@ public final class Functions {
           false,
           Optional.empty(),
           LAKE_AND_CONFIG,
-          List.of("curated/", "_state/curated/"),
+          List.of("curated/", "_state/curated/", "_keys/"),
           List.of(),
           List.of(),
           false);

@@ -160,6 +160,12 @@ final class NagSuppressionsForCdp {
                 OWN_LOG_STREAMS),
             suppressRegex(
                 "AwsSolutions-IAM5",
+                "GetSecretValue on the deployment's tenant secrets (cdp-<env>-tenant/*): the hash"
+                    + " secrets of PII policies, named per tenant in cdp.yaml, unknown at deploy"
+                    + " time (raw-to-clean and profile-api only)",
+                "/^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:cdp-[a-z0-9-]+-tenant\\/\\*$/"),
+            suppressRegex(
+                "AwsSolutions-IAM5",
                 "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) have no resource-level"
                     + " permissions",
                 "/^Resource::\\*$/")),

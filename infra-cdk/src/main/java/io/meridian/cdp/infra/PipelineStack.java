@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -33,6 +34,7 @@ import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.ApiDestinationProps;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
@@ -104,7 +106,7 @@ public final class PipelineStack extends Stack {
     env.put(FunctionSpec.Env.DEDUP_TABLE, data.dedupTable().getTableName());
     for (FunctionSpec spec : Functions.ALL) {
       PipelineFunction fn = new PipelineFunction(this, spec, config, repoRoot, env);
-      grant(fn, data);
+      grant(fn, data, config);
       functions.put(spec.id(), fn);
     }
 
@@ -129,7 +131,7 @@ public final class PipelineStack extends Stack {
   }
 
   /** The function's access: its lake prefixes, cdp.yaml, the stream; nothing else. */
-  private static void grant(PipelineFunction fn, StatefulStack data) {
+  private static void grant(PipelineFunction fn, StatefulStack data, DeployConfig config) {
     FunctionSpec spec = fn.spec();
     for (String prefix : spec.lakeReads()) {
       data.lake().grantRead(fn.role(), prefix + "*");
@@ -146,6 +148,29 @@ public final class PipelineStack extends Stack {
     if (spec.writesStream()) {
       data.stream().grantWrite(fn.role());
     }
+    if (spec.equals(Functions.RAW_TO_CLEAN) || spec.equals(Functions.PROFILE_API)) {
+      // The hash secrets of the tenants' PII policies (ADR 0020) are Secrets Manager secrets
+      // named cdp-<env>-tenant/... (docs/DEPLOY.md); their data keys are wrapped by the data key.
+      fn.role()
+          .addToPrincipalPolicy(
+              PolicyStatement.Builder.create()
+                  .actions(List.of("secretsmanager:GetSecretValue"))
+                  .resources(List.of(tenantSecrets(config)))
+                  .build());
+    }
+  }
+
+  /** The ARNs of the deployment's tenant secrets: {@code cdp-<env>-tenant/*}. */
+  static String tenantSecrets(DeployConfig config) {
+    return "arn:"
+        + Aws.PARTITION
+        + ":secretsmanager:"
+        + Aws.REGION
+        + ":"
+        + Aws.ACCOUNT_ID
+        + ":secret:"
+        + config.name("tenant")
+        + "/*";
   }
 
   private HttpApi ingestionApi(DeployConfig config) {

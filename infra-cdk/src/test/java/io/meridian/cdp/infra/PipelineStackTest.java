@@ -97,6 +97,8 @@ class PipelineStackTest {
     assertThat(statements).contains("dynamodb:PutItem").contains("DedupTable");
     assertThat(statements)
         .doesNotContain("dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:GetItem");
+    // and the tenants' PII hash secrets, under the deployment's prefix only
+    assertThat(statements).contains("secretsmanager:GetSecretValue", ":secret:cdp-test-tenant/*");
   }
 
   @Test

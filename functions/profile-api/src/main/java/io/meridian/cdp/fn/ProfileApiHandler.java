@@ -8,6 +8,7 @@ import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.privacy.PiiKeys;
 import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.profile.CuratedProfiles;
 import io.meridian.cdp.profile.ProfileApi;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -35,18 +37,24 @@ public final class ProfileApiHandler
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
   public ProfileApiHandler() throws IOException {
-    this(lake(), configFromS3(), CurateTask.WORK_DIR);
+    this(lake(), configFromS3(), CurateTask.WORK_DIR, AwsEnvironment.piiKeys());
   }
 
+  /** Without key material: a lookup of a hashed or tokenized kind fails with a message. */
   ProfileApiHandler(ObjectStore lake, CdpConfig config, Path workDir) {
+    this(lake, config, workDir, store -> null);
+  }
+
+  ProfileApiHandler(
+      ObjectStore lake, CdpConfig config, Path workDir, Function<ObjectStore, PiiKeys> keysOf) {
     Tenants tenants = new Tenants(config);
     this.api =
         new ProfileApi(
             () -> tenants,
             new CuratedProfiles(new CuratedStore(lake, workDir), RECHECK, Clock.systemUTC()),
-            // Lookups follow the tenants' PII policies (ADR 0019); without key material here, a
-            // lookup of a hashed or tokenized kind fails rather than silently finding nothing.
-            new PiiProtection(tenants::tenant, null));
+            // Lookups follow the tenants' PII policies (ADR 0019): the value looked up is hashed
+            // or tokenized as the stored identifiers are, with the same key material (ADR 0020).
+            new PiiProtection(tenants::tenant, keysOf.apply(lake)));
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.meridian.cdp.clean.RawToClean;
 import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.lake.LakeLayout;
 import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.privacy.PiiKeys;
 import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.TenantConfig;
@@ -58,6 +59,7 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
   private final Function<String, ObjectStore> lakeOfBucket;
   private final Function<ObjectStore, DedupIndex> dedupOf;
   private final Consumer<StageCounts> metrics;
+  private final Function<ObjectStore, PiiKeys> keysOf;
   private final CdpConfig config;
   private final SegmentCallValidator validator = new SegmentCallValidator();
   private final Path workDir;
@@ -73,6 +75,7 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
         bucket -> AwsEnvironment.lake(s3, bucket),
         dedupFromEnvironment(),
         StageMetrics::publish,
+        AwsEnvironment.piiKeys(),
         AwsEnvironment.config(s3),
         WORK_DIR,
         Clock.systemUTC());
@@ -110,9 +113,25 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
       CdpConfig config,
       Path workDir,
       Clock clock) {
+    this(lakeOfBucket, dedupOf, metrics, lake -> null, config, workDir, clock);
+  }
+
+  /**
+   * @param keysOf the key material of the tenants' PII policies in a lake (null: policies that hash
+   *     or tokenize fail with a message that says so)
+   */
+  RawToCleanHandler(
+      Function<String, ObjectStore> lakeOfBucket,
+      Function<ObjectStore, DedupIndex> dedupOf,
+      Consumer<StageCounts> metrics,
+      Function<ObjectStore, PiiKeys> keysOf,
+      CdpConfig config,
+      Path workDir,
+      Clock clock) {
     this.lakeOfBucket = lakeOfBucket;
     this.dedupOf = dedupOf;
     this.metrics = metrics;
+    this.keysOf = keysOf;
     this.config = config;
     this.workDir = workDir;
     this.clock = clock;
@@ -145,9 +164,9 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
             validator,
             workDir,
             clock,
-            // The tenants' PII policies (ADR 0019); no key material is wired here yet, so a policy
-            // that hashes or tokenizes fails the conversion with a message that says so.
-            new PiiProtection(config::tenant, null));
+            // The tenants' PII policies (ADR 0019), with hash secrets from Secrets Manager and
+            // data keys wrapped by KMS (ADR 0020).
+            new PiiProtection(config::tenant, keysOf.apply(lake)));
     try {
       if (stage.isDone(key)) {
         LOG.info("skipped s3://{}/{}: already converted", bucket, key);

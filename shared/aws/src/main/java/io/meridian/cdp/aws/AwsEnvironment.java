@@ -84,6 +84,61 @@ public final class AwsEnvironment {
         .build();
   }
 
+  /** A KMS client on the URL-connection HTTP client, for the function's region. */
+  public static software.amazon.awssdk.services.kms.KmsClient kms() {
+    return software.amazon.awssdk.services.kms.KmsClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
+  /** A Secrets Manager client on the URL-connection HTTP client, for the function's region. */
+  public static software.amazon.awssdk.services.secretsmanager.SecretsManagerClient
+      secretsManager() {
+    return software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
+  /**
+   * The key material of the tenants' PII policies (ADR 0020) on AWS, for a lake: hash secrets from
+   * Secrets Manager ({@code secretsmanager:} references in cdp.yaml), per-tenant data keys wrapped
+   * by the KMS key {@value #LAKE_KMS_KEY_ID} and stored under {@code _keys/} of the lake. The
+   * clients are made once; a function without {@value #LAKE_KMS_KEY_ID} can hash but not tokenize,
+   * and says so.
+   */
+  public static java.util.function.Function<ObjectStore, io.meridian.cdp.privacy.PiiKeys>
+      piiKeys() {
+    io.meridian.cdp.secret.SecretStore secrets = new SecretsManagerSecretStore(secretsManager());
+    io.meridian.cdp.secret.KeyService keys =
+        optional(LAKE_KMS_KEY_ID)
+            .<io.meridian.cdp.secret.KeyService>map(id -> new KmsKeyService(kms(), id))
+            .orElse(NO_KMS_KEY);
+    return lake -> new io.meridian.cdp.privacy.PiiKeys(lake, keys, secrets);
+  }
+
+  private static final io.meridian.cdp.secret.KeyService NO_KMS_KEY =
+      new io.meridian.cdp.secret.KeyService() {
+        @Override
+        public DataKey generateDataKey(String tenant) {
+          throw missingKey(tenant);
+        }
+
+        @Override
+        public byte[] decrypt(byte[] wrapped, String tenant) {
+          throw missingKey(tenant);
+        }
+
+        private IllegalStateException missingKey(String tenant) {
+          return new IllegalStateException(
+              "tenant '"
+                  + tenant
+                  + "' tokenizes personal data, which needs a KMS key: set "
+                  + LAKE_KMS_KEY_ID);
+        }
+      };
+
   /** {@code bucket} as an object store, with SSE-KMS when {@value #LAKE_KMS_KEY_ID} is set. */
   public static S3ObjectStore lake(S3Client s3, String bucket) {
     S3ObjectStore store = new S3ObjectStore(s3, bucket);
