@@ -127,7 +127,7 @@ public final class ResolveIdentities {
       }
       graph.link(ids, e.messageId(), e.type(), e.timestamp(), e.receivedAt());
       Identifier primary = ids.get(0);
-      if (graph.isShared(primary.type(), primary.value())) {
+      if (graph.lastDecidingShared()) {
         onShared++;
         continue;
       }
