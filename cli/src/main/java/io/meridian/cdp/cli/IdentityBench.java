@@ -3,9 +3,9 @@ package io.meridian.cdp.cli;
 import static io.meridian.cdp.parquet.Column.optional;
 import static io.meridian.cdp.parquet.Column.required;
 
-import io.meridian.cdp.identity.CuratedTables;
 import io.meridian.cdp.identity.IdentifierExtractor.Identifier;
 import io.meridian.cdp.identity.IdentityGraph;
+import io.meridian.cdp.identity.IdentityGraphFile;
 import io.meridian.cdp.identity.IdentityRules;
 import io.meridian.cdp.identity.IdentityRules.IdentifierRule;
 import io.meridian.cdp.parquet.ColumnType;
@@ -15,6 +15,7 @@ import io.meridian.cdp.parquet.TableSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -77,7 +78,10 @@ final class IdentityBench implements Callable<Integer> {
               optional("anonymous_id", ColumnType.STRING).withoutDictionary()));
 
   // generated graph: node values and types, links as pairs of node indices (higher priority first)
-  private final List<String> values = new ArrayList<>();
+  // the values' UTF-8 bytes back to back: value v is pool[at[v], at[v + 1])
+  private byte[] pool = new byte[1 << 20];
+  private int[] at = new int[(1 << 20) + 1];
+  private int count;
   private byte[] types = new byte[1 << 20];
   private int[] la;
   private int[] lb;
@@ -98,7 +102,7 @@ final class IdentityBench implements Callable<Integer> {
       out.printf(
           "generated: %,d identifiers of %,d people; component sizes as described in"
               + " docs/BENCHMARKS.md%n",
-          values.size(), persons);
+          count, persons);
       Path input = dir.resolve("events.parquet");
       writeInput(input);
       out.printf("input: %s, %,d bytes%n", input.getFileName(), Files.size(input));
@@ -108,13 +112,18 @@ final class IdentityBench implements Callable<Integer> {
       HeapPeaks.reset();
       IdentityGraph g = new IdentityGraph("bench", IdentityRules.defaults());
       long t = System.nanoTime();
+      long c0 = threadCpu();
       linkAll(g);
       double core = seconds(t);
+      double coreCpu = (threadCpu() - c0) / 1e9;
       out.printf(
-          "(1) core, default rules      : %6.2f s  %,12.0f links/s  (%,d identifiers, %,d profiles,"
-              + " %,d merges, %,d refused)  peak heap %,d MB%n",
+          "(1) core, default rules      : %6.2f s  %,12.0f links/s; thread CPU %.2f s = %,.0f links"
+              + " per CPU-second  (%,d identifiers, %,d profiles, %,d merges, %,d refused)  peak"
+              + " heap %,d MB%n",
           core,
           links / core,
+          coreCpu,
+          links / coreCpu,
           g.identifierCount(),
           g.profileCount(),
           g.merges().size(),
@@ -125,15 +134,19 @@ final class IdentityBench implements Callable<Integer> {
       HeapPeaks.reset();
       IdentityGraph free = new IdentityGraph("bench", unbounded());
       t = System.nanoTime();
+      c0 = threadCpu();
       linkAll(free);
       double coreFree = seconds(t);
+      double coreFreeCpu = (threadCpu() - c0) / 1e9;
       int components = free.profileCount();
       out.printf(
-          "(1) core, limits not binding : %6.2f s  %,12.0f links/s  (%,d components)%n",
-          coreFree, links / coreFree, components);
+          "(1) core, limits not binding : %6.2f s  %,12.0f links/s; thread CPU %.2f s = %,.0f"
+              + " links per CPU-second  (%,d components)%n",
+          coreFree, links / coreFree, coreFreeCpu, links / coreFreeCpu, components);
       free = null;
       // keep only what the incremental batch needs
-      values.clear();
+      pool = null;
+      at = null;
       la = null;
       lb = null;
       types = null;
@@ -144,12 +157,16 @@ final class IdentityBench implements Callable<Integer> {
       long baseline = usedAfterGc();
       IdentityGraph graph = new IdentityGraph("bench", IdentityRules.defaults());
       t = System.nanoTime();
+      long p0 = processCpu();
       long rows = readAndLink(input, graph);
       double readLink = seconds(t);
+      double readLinkCpu = (processCpu() - p0) / 1e9;
       long t2 = System.nanoTime();
+      long p2 = processCpu();
       Path graphFile = dir.resolve("identity_graph.parquet");
       writeGraph(graph, graphFile);
       double write = seconds(t2);
+      double writeCpu = (processCpu() - p2) / 1e9;
       double e2e = seconds(t);
       long peak = HeapPeaks.peak();
       long graphBytes = usedAfterGc() - baseline;
@@ -163,6 +180,9 @@ final class IdentityBench implements Callable<Integer> {
           rows,
           graph.identifierCount(),
           graph.profileCount());
+      out.printf(
+          "    process CPU: read + link %.2f s, write %.2f s (all threads, GC and JIT included)%n",
+          readLinkCpu, writeCpu);
       out.printf(
           "    peak heap %,d MB; graph retained %,d MB = %.0f bytes per identifier%n",
           peak >> 20, graphBytes >> 20, (double) graphBytes / graph.identifierCount());
@@ -233,11 +253,21 @@ final class IdentityBench implements Callable<Integer> {
   }
 
   private int node(int type, String value) {
-    int n = values.size();
+    int n = count;
     if (n == types.length) {
       types = Arrays.copyOf(types, n * 2);
     }
-    values.add(value);
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    if (n + 1 == at.length) {
+      at = Arrays.copyOf(at, at.length * 2);
+    }
+    int end = at[n] + utf8.length;
+    if (end > pool.length) {
+      pool = Arrays.copyOf(pool, Math.max(end, pool.length * 2));
+    }
+    System.arraycopy(utf8, 0, pool, at[n], utf8.length);
+    at[n + 1] = end;
+    count++;
     types[n] = (byte) type;
     return n;
   }
@@ -318,17 +348,28 @@ final class IdentityBench implements Callable<Integer> {
   }
 
   private void linkAll(IdentityGraph g) {
+    IdentityGraph.Ids ids = new IdentityGraph.Ids();
+    byte[] message = new byte[11];
     for (int i = 0; i < links; i++) {
       long ts = T0 + i * 10L;
-      g.link(
-          List.of(
-              new Identifier(types[la[i]], values.get(la[i])),
-              new Identifier(types[lb[i]], values.get(lb[i]))),
-          messageId(i),
-          "track",
-          ts,
-          ts);
+      messageId(i, message);
+      ids.clear();
+      int a = la[i];
+      int b = lb[i];
+      ids.add(types[a], pool, at[a], at[a + 1] - at[a]);
+      ids.add(types[b], pool, at[b], at[b + 1] - at[b]);
+      g.link(ids, message, 0, message.length, "track", ts, ts);
     }
+  }
+
+  /** {@link #messageId(int)} as UTF-8 into {@code out} (11 bytes). */
+  private static void messageId(int i, byte[] out) {
+    long v = 1_000_000_000L + i;
+    for (int d = 10; d >= 1; d--) {
+      out[d] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    out[0] = 'm';
   }
 
   private void writeInput(Path file) throws IOException {
@@ -338,69 +379,65 @@ final class IdentityBench implements Callable<Integer> {
         row[0] = messageId(i);
         row[1] = instant(T0 + i * 10L);
         for (int x : new int[] {la[i], lb[i]}) {
-          row[types[x] == USER ? 2 : types[x] == EMAIL ? 3 : 4] = values.get(x);
+          row[types[x] == USER ? 2 : types[x] == EMAIL ? 3 : 4] =
+              new String(pool, at[x], at[x + 1] - at[x], StandardCharsets.UTF_8);
         }
         w.write(row);
       }
     }
   }
 
-  /** Links every row of the input, which must be in the canonical order (checked). */
+  /**
+   * Links every row of the input, which must be in the canonical order (checked), read column by
+   * column; the next row group is decoded on the second core while this one is linked.
+   */
   private static long readAndLink(Path input, IdentityGraph graph) throws IOException {
     long[] last = {Long.MIN_VALUE};
-    String[] lastId = {""};
-    return ParquetFiles.forEach(
+    byte[][] lastId = {new byte[0]};
+    int[] lastIdRange = {0, 0};
+    IdentityGraph.Ids ids = new IdentityGraph.Ids();
+    return ParquetFiles.forEachBatch(
         INPUT,
         input,
-        row -> {
-          Instant at = (Instant) row[1];
-          long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000;
-          String id = (String) row[0];
-          if (micros < last[0] || (micros == last[0] && id.compareTo(lastId[0]) <= 0)) {
-            throw new IllegalStateException("input is not in canonical order at " + id);
+        true,
+        batch -> {
+          byte[] msg = batch.bytes(0);
+          int[] msgAt = batch.offsets(0);
+          long[] received = batch.longs(1);
+          for (int i = 0; i < batch.rows(); i++) {
+            long micros = received[i];
+            int from = msgAt[i];
+            int to = msgAt[i + 1];
+            if (micros < last[0]
+                || (micros == last[0]
+                    && Arrays.compare(msg, from, to, lastId[0], lastIdRange[0], lastIdRange[1])
+                        <= 0)) {
+              throw new IllegalStateException(
+                  "input is not in canonical order at "
+                      + new String(msg, from, to - from, StandardCharsets.UTF_8));
+            }
+            last[0] = micros;
+            lastId[0] = msg;
+            lastIdRange[0] = from;
+            lastIdRange[1] = to;
+            ids.clear();
+            for (int c = 2; c <= 4; c++) {
+              if (!batch.isNull(c, i)) {
+                int[] at = batch.offsets(c);
+                ids.add(
+                    c == 2 ? USER : c == 3 ? EMAIL : ANON,
+                    batch.bytes(c),
+                    at[i],
+                    at[i + 1] - at[i]);
+              }
+            }
+            graph.link(ids, msg, from, to - from, "track", micros, micros);
           }
-          last[0] = micros;
-          lastId[0] = id;
-          List<Identifier> ids = new ArrayList<>(3);
-          if (row[2] != null) {
-            ids.add(new Identifier(USER, (String) row[2]));
-          }
-          if (row[3] != null) {
-            ids.add(new Identifier(EMAIL, (String) row[3]));
-          }
-          if (row[4] != null) {
-            ids.add(new Identifier(ANON, (String) row[4]));
-          }
-          graph.link(ids, id, "track", micros, micros);
         });
   }
 
   private static void writeGraph(IdentityGraph graph, Path file) throws IOException {
-    try (RowWriter w = ParquetFiles.create(CuratedTables.IDENTITY_GRAPH, file)) {
-      IOException[] failure = {null};
-      graph.forEachNode(
-          n -> {
-            if (failure[0] != null) {
-              return;
-            }
-            try {
-              w.write(
-                  new Object[] {
-                    n.identifierType(),
-                    n.identifier(),
-                    n.profileId(),
-                    instant(n.firstSeenMicros()),
-                    instant(n.lastSeenMicros()),
-                    n.shared()
-                  });
-            } catch (IOException e) {
-              failure[0] = e;
-            }
-          });
-      if (failure[0] != null) {
-        throw failure[0];
-      }
-    }
+    IdentityGraphFile.write(graph, file, Runtime.getRuntime().availableProcessors());
   }
 
   /** 70% links of new people, 30% new devices of existing customers. */
@@ -489,6 +526,15 @@ final class IdentityBench implements Callable<Integer> {
 
   private static double seconds(long since) {
     return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static long threadCpu() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long usedAfterGc() {

@@ -1,13 +1,15 @@
 package io.meridian.cdp.identity;
 
 import io.meridian.cdp.identity.IdentifierExtractor.Identifier;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -35,18 +37,34 @@ import java.util.function.Consumer;
  * <p>Profile ids are {@code p_} and 20 hex digits of SHA-256 over the tenant, the creating event's
  * message id and its first identifier: reproducible, and revealing nothing of the identifier.
  *
- * <p>Representation (ADR 0024): identifiers are dictionary-encoded to node numbers once, by an
- * open-addressing index whose slots hold a 32-bit hash beside the node, over the identifiers' UTF-8
- * bytes kept in a few large byte arenas (no object per identifier). Profiles are a union-find over
- * int arrays (path compression, the older profile as root), each root keeping its counts per
- * identifier type in a parallel int array for the limits; a profile id is kept as its 80 bits. The
- * fast entry point {@link #link(Ids, byte[], int, int, String, long, long)} takes identifiers and
- * the message id as byte slices and allocates nothing per event except for new profiles, merges and
- * refused links.
+ * <p>Representation (ADR 0024): each identifier is stored once, as a record in a few large byte
+ * arenas — its profile, first and last seen, shared flag, type and UTF-8 bytes side by side — and
+ * is known by the record's 32-bit address; an open-addressing index whose slots hold a 32-bit hash
+ * beside the address finds it, so a known identifier costs about two cache misses (its slot, its
+ * record) and no object. Profiles are a union-find over int arrays (path compression; the older
+ * profile is the root), each root keeping its counts per identifier type for the limits in a
+ * parallel int array, and its id as 80 bits. The entry point {@link #link(Ids, byte[], int, int,
+ * String, long, long)} takes identifiers and the message id as byte slices and allocates nothing
+ * per event except for new profiles, merges and refused links.
  */
 public final class IdentityGraph {
+  /** Arena chunks of 16 MiB; records start at multiples of 8 bytes, addressed in 8-byte units. */
   private static final int CHUNK_BITS = 24;
+
   private static final int CHUNK = 1 << CHUNK_BITS;
+  private static final int UNIT_BITS = CHUNK_BITS - 3;
+  private static final int MAX_CHUNKS = 1 << (32 - UNIT_BITS);
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  // a node's record: profile, first seen, last seen, shared flag and type, varint length, bytes
+  private static final int PROFILE = 0;
+  private static final int FIRST = 4;
+  private static final int LAST = 12;
+  private static final int FLAGS = 20;
+  private static final int VALUE = 21;
+  private static final int SHARED = 0x80;
   private static final HexFormat HEX = HexFormat.of();
 
   private final String tenant;
@@ -58,23 +76,24 @@ public final class IdentityGraph {
   private final int types;
 
   /**
-   * Open-addressing index of the identifiers: each slot is (hash &lt;&lt; 32 | node + 1), 0 when
-   * empty, probed linearly from the hash of (type, value). A probe compares the hash first, so it
-   * rarely touches the identifier bytes of another node.
+   * Open-addressing index of the identifiers: each slot is (hash &lt;&lt; 32 | address of the
+   * node's record), 0 when empty, probed linearly from the hash of (type, value). A probe compares
+   * the hash first, so it rarely reads the record of another identifier.
    */
   private long[] index = new long[2048];
 
-  /** The identifiers: per node, [type][length as varint][UTF-8 bytes] at {@code nodeAddr[n]}. */
+  /**
+   * The nodes' records, appended in the order identifiers are first seen: everything linking reads
+   * or updates of an identifier (its profile, first and last seen, shared flag) sits beside its
+   * bytes, so a known identifier costs two cache misses: its index slot and its record.
+   */
   private byte[][] arena = {new byte[4096]};
 
   private int arenaChunk;
-  private int arenaPos;
+  private int arenaPos = 8; // address 0 means "no node"
 
   private int nodeCount;
-  private long[] nodeAddr = new long[1024];
-  private int[] nodeProfile = new int[1024];
-  private long[] firstSeen = new long[1024];
-  private long[] lastSeen = new long[1024];
+  private int[] nodeAddr = new int[1024];
 
   private int profileCount;
   private int[] parent = new int[1024];
@@ -86,12 +105,11 @@ public final class IdentityGraph {
   private final List<Merge> merges = new ArrayList<>();
   private final List<Block> blocks = new ArrayList<>();
   private final Set<String> blockedPairs = new HashSet<>();
-  private final BitSet shared = new BitSet();
   private final MessageDigest sha = sha256();
   private final byte[] digest = new byte[32];
   private final Ids scratch = new Ids();
   private int[] known = new int[8];
-  private int lastDeciding = -1;
+  private int lastDeciding;
 
   /** A merge of one profile into another, with its provenance. */
   public record Merge(
@@ -233,12 +251,13 @@ public final class IdentityGraph {
       long receivedAt) {
     int size = ids.size;
     if (size == 0) {
-      lastDeciding = -1;
+      lastDeciding = 0;
       return -1;
     }
     if (known.length < size) {
       known = new int[size * 2];
     }
+    // node record addresses; 0 = not in the graph yet
     int[] known = this.known;
     for (int i = 0; i < size; i++) {
       known[i] = lookup(ids.type[i], ids.buf[i], ids.off[i], ids.len[i], ids.hash[i]);
@@ -249,15 +268,15 @@ public final class IdentityGraph {
     // event's other known profiles then merge into that one only if the result stays within the
     // limits *with* it: a new user on a device shared with another user (already in that user's
     // profile) never pulls their email or other devices into the other user's profile.
-    if (known[0] < 0) {
+    if (known[0] == 0) {
       int firstType = ids.type[0];
       int target = -1;
       boolean anyKnown = false;
       for (int i = 0; i < size; i++) {
         int n = known[i];
-        if (n >= 0) {
+        if (n != 0) {
           anyKnown = true;
-          int r = find(nodeProfile[n]);
+          int r = find(profileOf(n));
           if (fits(r, firstType)) {
             target = r;
             break;
@@ -273,10 +292,10 @@ public final class IdentityGraph {
     }
     for (int i = 0; i < size; i++) {
       int n = known[i];
-      if (n < 0) {
+      if (n == 0) {
         continue;
       }
-      int r = find(nodeProfile[n]);
+      int r = find(profileOf(n));
       if (home < 0) {
         home = r;
       } else if (r != home) {
@@ -290,10 +309,10 @@ public final class IdentityGraph {
     }
     // New identifiers go where the event's first identifier went, else to the home profile,
     // else to a profile this event created; one that fits none starts a new profile.
-    int anchor = known[0] >= 0 ? home : -1;
+    int anchor = known[0] != 0 ? home : -1;
     int fresh = -1;
     for (int i = 0; i < size; i++) {
-      if (known[i] >= 0) {
+      if (known[i] != 0) {
         continue;
       }
       int type = ids.type[i];
@@ -319,19 +338,21 @@ public final class IdentityGraph {
       }
       known[i] = addNode(ids, i, target, timestamp);
     }
-    int eventProfile = find(nodeProfile[known[0]]);
+    int eventProfile = find(profileOf(known[0]));
     for (int i = 0; i < size; i++) {
       int n = known[i];
-      if (timestamp < firstSeen[n]) {
-        firstSeen[n] = timestamp;
+      byte[] chunk = arena[n >>> UNIT_BITS];
+      int pos = (n & ((1 << UNIT_BITS) - 1)) << 3;
+      if (timestamp < (long) LONG.get(chunk, pos + FIRST)) {
+        LONG.set(chunk, pos + FIRST, timestamp);
       }
-      if (timestamp > lastSeen[n]) {
-        lastSeen[n] = timestamp;
+      if (timestamp > (long) LONG.get(chunk, pos + LAST)) {
+        LONG.set(chunk, pos + LAST, timestamp);
       }
-      if (find(nodeProfile[n]) != eventProfile) {
+      if (find((int) INT.get(chunk, pos + PROFILE)) != eventProfile) {
         // Seen with someone whose profile it could not join: a kiosk, a family tablet, an email
         // typed by two people. From now on it decides no event.
-        shared.set(n);
+        chunk[pos + FLAGS] |= (byte) SHARED;
       }
     }
     lastDeciding = known[0];
@@ -343,7 +364,7 @@ public final class IdentityGraph {
    * #isShared(int, String)} of it without looking it up again.
    */
   public boolean lastDecidingShared() {
-    return lastDeciding >= 0 && shared.get(lastDeciding);
+    return lastDeciding != 0 && isSharedAt(lastDeciding);
   }
 
   /** The id of profile number {@code profile}, as returned by the byte-slice {@code link}. */
@@ -358,13 +379,13 @@ public final class IdentityGraph {
    */
   public boolean isShared(int type, String value) {
     int n = lookup(type, value);
-    return n >= 0 && shared.get(n);
+    return n != 0 && isSharedAt(n);
   }
 
   /** The current profile id of an identifier, or null when the graph does not hold it. */
   public String profileOf(int type, String value) {
     int n = lookup(type, value);
-    return n < 0 ? null : profileIdText(find(nodeProfile[n]));
+    return n == 0 ? null : profileIdText(find(profileOf(n)));
   }
 
   public int identifierCount() {
@@ -417,25 +438,16 @@ public final class IdentityGraph {
     if (n < 0 || n >= nodeCount) {
       throw new IndexOutOfBoundsException("node " + n + " of " + nodeCount);
     }
-    long addr = nodeAddr[n];
-    byte[] chunk = arena[(int) (addr >>> CHUNK_BITS)];
-    int pos = (int) (addr & (CHUNK - 1));
-    int type = chunk[pos++];
-    int len = 0;
-    for (int shift = 0; ; shift += 7) {
-      byte b = chunk[pos++];
-      len |= (b & 0x7f) << shift;
-      if (b >= 0) {
-        break;
-      }
-    }
+    int addr = nodeAddr[n];
+    byte[] chunk = valueChunk(n);
+    long slice = valueSlice(n);
     return new Node(
-        typeNames[type],
-        new String(chunk, pos, len, StandardCharsets.UTF_8),
-        profileIdText(find(nodeProfile[n])),
-        firstSeen[n],
-        lastSeen[n],
-        shared.get(n));
+        typeNames[nodeType(n)],
+        new String(chunk, (int) slice, (int) (slice >>> 32), StandardCharsets.UTF_8),
+        profileIdText(find(profileOf(addr))),
+        firstSeen(n),
+        lastSeen(n),
+        isSharedAt(addr));
   }
 
   /** Profile ids and their creation times (received_at of the creating event, micros). */
@@ -468,9 +480,12 @@ public final class IdentityGraph {
     }
     Ids holder = scratch.clear().add(t, value);
     int n = addNode(holder, 0, p, first);
-    firstSeen[n] = first;
-    lastSeen[n] = last;
-    shared.set(n, isShared);
+    byte[] chunk = arena[n >>> UNIT_BITS];
+    int pos = (n & ((1 << UNIT_BITS) - 1)) << 3;
+    LONG.set(chunk, pos + LAST, last);
+    if (isShared) {
+      chunk[pos + FLAGS] |= (byte) SHARED;
+    }
   }
 
   /**
@@ -501,8 +516,8 @@ public final class IdentityGraph {
   // --- columnar access for writers (IdentityGraphFile) ---
 
   /**
-   * Points every profile directly at its root, so that {@link #root(int)} only reads afterwards and
-   * several threads may call it at once (as long as nothing is linked meanwhile).
+   * Points every profile directly at its root, so that {@link #rootOfNode(int)} only reads
+   * afterwards and several threads may call it at once (as long as nothing is linked meanwhile).
    */
   void flatten() {
     for (int p = 0; p < profileCount; p++) {
@@ -512,7 +527,7 @@ public final class IdentityGraph {
 
   /** The root profile of node {@code n}; read-only after {@link #flatten()}. */
   int rootOfNode(int n) {
-    int p = nodeProfile[n];
+    int p = profileOf(nodeAddr[n]);
     while (parent[p] != p) {
       p = parent[p];
     }
@@ -525,23 +540,23 @@ public final class IdentityGraph {
 
   /** The type of node {@code n}. */
   int nodeType(int n) {
-    long addr = nodeAddr[n];
-    return arena[(int) (addr >>> CHUNK_BITS)][(int) (addr & (CHUNK - 1))];
+    int addr = nodeAddr[n];
+    return arena[addr >>> UNIT_BITS][((addr & ((1 << UNIT_BITS) - 1)) << 3) + FLAGS] & 0x7f;
   }
 
   /** The arena chunk holding node {@code n}'s bytes. */
   byte[] valueChunk(int n) {
-    return arena[(int) (nodeAddr[n] >>> CHUNK_BITS)];
+    return arena[nodeAddr[n] >>> UNIT_BITS];
   }
 
   /**
-   * Where node {@code n}'s value bytes start in {@link #valueChunk(int)} (high 32 bits: length; low
-   * 32 bits: offset).
+   * Where node {@code n}'s value bytes are in {@link #valueChunk(int)}: high 32 bits the length,
+   * low 32 bits the offset.
    */
   long valueSlice(int n) {
-    long addr = nodeAddr[n];
-    byte[] chunk = arena[(int) (addr >>> CHUNK_BITS)];
-    int pos = (int) (addr & (CHUNK - 1)) + 1;
+    int addr = nodeAddr[n];
+    byte[] chunk = arena[addr >>> UNIT_BITS];
+    int pos = ((addr & ((1 << UNIT_BITS) - 1)) << 3) + VALUE;
     int len = 0;
     for (int shift = 0; ; shift += 7) {
       byte b = chunk[pos++];
@@ -554,15 +569,19 @@ public final class IdentityGraph {
   }
 
   long firstSeen(int n) {
-    return firstSeen[n];
+    int addr = nodeAddr[n];
+    return (long)
+        LONG.get(arena[addr >>> UNIT_BITS], ((addr & ((1 << UNIT_BITS) - 1)) << 3) + FIRST);
   }
 
   long lastSeen(int n) {
-    return lastSeen[n];
+    int addr = nodeAddr[n];
+    return (long)
+        LONG.get(arena[addr >>> UNIT_BITS], ((addr & ((1 << UNIT_BITS) - 1)) << 3) + LAST);
   }
 
   boolean sharedNode(int n) {
-    return shared.get(n);
+    return isSharedAt(nodeAddr[n]);
   }
 
   /** Writes the 22 ASCII characters of profile {@code p}'s id into {@code out[0, 22)}. */
@@ -577,6 +596,17 @@ public final class IdentityGraph {
     for (int i = 0; i < 4; i++) {
       out[18 + i] = (byte) Character.forDigit((low >>> (12 - 4 * i)) & 0xf, 16);
     }
+  }
+
+  // --- node records ---
+
+  private int profileOf(int addr) {
+    return (int) INT.get(arena[addr >>> UNIT_BITS], (addr & ((1 << UNIT_BITS) - 1)) << 3);
+  }
+
+  private boolean isSharedAt(int addr) {
+    return (arena[addr >>> UNIT_BITS][((addr & ((1 << UNIT_BITS) - 1)) << 3) + FLAGS] & SHARED)
+        != 0;
   }
 
   // --- the union-find ---
@@ -733,28 +763,25 @@ public final class IdentityGraph {
 
   // --- nodes and their index ---
 
+  /** Appends a node's record and indexes it; returns its address. */
   private int addNode(Ids ids, int i, int profile, long seen) {
     if (nodeCount == nodeAddr.length) {
-      int size = nodeCount * 2;
-      nodeAddr = Arrays.copyOf(nodeAddr, size);
-      nodeProfile = Arrays.copyOf(nodeProfile, size);
-      firstSeen = Arrays.copyOf(firstSeen, size);
-      lastSeen = Arrays.copyOf(lastSeen, size);
+      nodeAddr = Arrays.copyOf(nodeAddr, nodeCount * 2);
     }
     int type = ids.type[i];
-    int n = nodeCount++;
-    nodeAddr[n] = store(type, ids.buf[i], ids.off[i], ids.len[i]);
-    nodeProfile[n] = profile;
-    firstSeen[n] = seen;
-    lastSeen[n] = seen;
-    insert(n, ids.hash[i]);
+    int addr = store(type, ids.buf[i], ids.off[i], ids.len[i], profile, seen);
+    nodeAddr[nodeCount++] = addr;
+    insert(addr, ids.hash[i]);
     counts[find(profile) * types + type]++;
-    return n;
+    return addr;
   }
 
-  /** Copies [type][varint length][bytes] into the arena; returns its address. */
-  private long store(int type, byte[] bytes, int from, int length) {
-    int need = 1 + 5 + length;
+  /**
+   * Appends [profile][first][last][type][varint length][bytes], padded to 8 bytes, to the arena;
+   * returns its address in 8-byte units.
+   */
+  private int store(int type, byte[] bytes, int from, int length, int profile, long seen) {
+    int need = (VALUE + 5 + length + 7) & ~7;
     if (need > CHUNK) {
       throw new IllegalArgumentException(
           "identifier of " + length + " bytes is longer than the graph can hold");
@@ -770,42 +797,55 @@ public final class IdentityGraph {
         arena[arenaChunk] = chunk;
       }
       if (arenaPos + need > chunk.length) {
+        if (arenaChunk + 1 == MAX_CHUNKS) {
+          throw new IllegalStateException(
+              "identity graph holds more than " + (MAX_CHUNKS >> 6) + " GiB of identifiers");
+        }
         arena = Arrays.copyOf(arena, arena.length + 1);
         chunk = new byte[CHUNK];
         arena[++arenaChunk] = chunk;
         arenaPos = 0;
       }
     }
-    long addr = ((long) arenaChunk << CHUNK_BITS) | arenaPos;
     int pos = arenaPos;
-    chunk[pos++] = (byte) type;
+    int addr = (arenaChunk << UNIT_BITS) | (pos >>> 3);
+    INT.set(chunk, pos + PROFILE, profile);
+    LONG.set(chunk, pos + FIRST, seen);
+    LONG.set(chunk, pos + LAST, seen);
+    chunk[pos + FLAGS] = (byte) type;
+    int p = pos + VALUE;
     int v = length;
     while ((v & ~0x7f) != 0) {
-      chunk[pos++] = (byte) ((v & 0x7f) | 0x80);
+      chunk[p++] = (byte) ((v & 0x7f) | 0x80);
       v >>>= 7;
     }
-    chunk[pos++] = (byte) v;
-    System.arraycopy(bytes, from, chunk, pos, length);
-    arenaPos = pos + length;
+    chunk[p++] = (byte) v;
+    System.arraycopy(bytes, from, chunk, p, length);
+    arenaPos = (p + length + 7) & ~7;
     return addr;
   }
 
-  /** FNV-1a over the type and the bytes, then murmur3's finalizer. */
+  /** A 32-bit hash of the type and the bytes, eight bytes at a time, then murmur3's finalizer. */
   static int hash(int type, byte[] bytes, int from, int length) {
-    int h = 0x811c9dc5 ^ type;
-    h *= 0x01000193;
-    for (int i = from, end = from + length; i < end; i++) {
-      h = (h ^ bytes[i]) * 0x01000193;
+    long h = 0x9E3779B97F4A7C15L * (type + 1) ^ length;
+    int i = from;
+    int end = from + length;
+    for (; i + 8 <= end; i += 8) {
+      h = (h ^ (long) LONG.get(bytes, i)) * 0xff51afd7ed558ccdL;
+      h ^= h >>> 29;
     }
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    h ^= h >>> 16;
-    return h;
+    long tail = 0;
+    for (int shift = 0; i < end; i++, shift += 8) {
+      tail |= (bytes[i] & 0xffL) << shift;
+    }
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return (int) h;
   }
 
-  /** The node holding (type, value), or -1. */
+  /** The address of the node holding (type, value), or 0. */
   private int lookup(int type, String value) {
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     return lookup(type, utf8, 0, utf8.length, hash(type, utf8, 0, utf8.length));
@@ -817,24 +857,21 @@ public final class IdentityGraph {
     for (int s = hash & mask; ; s = (s + 1) & mask) {
       long slot = index[s];
       if (slot == 0) {
-        return -1;
+        return 0;
       }
-      if ((int) (slot >>> 32) == hash) {
-        int n = (int) slot - 1;
-        if (sameValue(n, type, bytes, from, length)) {
-          return n;
-        }
+      if ((int) (slot >>> 32) == hash && sameValue((int) slot, type, bytes, from, length)) {
+        return (int) slot;
       }
     }
   }
 
-  private boolean sameValue(int n, int type, byte[] bytes, int from, int length) {
-    long addr = nodeAddr[n];
-    byte[] chunk = arena[(int) (addr >>> CHUNK_BITS)];
-    int pos = (int) (addr & (CHUNK - 1));
-    if (chunk[pos++] != type) {
+  private boolean sameValue(int addr, int type, byte[] bytes, int from, int length) {
+    byte[] chunk = arena[addr >>> UNIT_BITS];
+    int pos = (addr & ((1 << UNIT_BITS) - 1)) << 3;
+    if ((chunk[pos + FLAGS] & 0x7f) != type) {
       return false;
     }
+    pos += VALUE;
     int len = 0;
     for (int shift = 0; ; shift += 7) {
       byte b = chunk[pos++];
@@ -846,9 +883,9 @@ public final class IdentityGraph {
     return len == length && Arrays.equals(chunk, pos, pos + len, bytes, from, from + length);
   }
 
-  /** Indexes node {@code n}, which must not be indexed yet; keeps the load at most 1/2. */
-  private void insert(int n, int hash) {
-    if (2 * (n + 1) > index.length) {
+  /** Indexes the node at {@code addr}; keeps the load at most 1/2. */
+  private void insert(int addr, int hash) {
+    if (2 * nodeCount > index.length) {
       long[] old = index;
       index = new long[old.length * 2];
       for (long slot : old) {
@@ -857,7 +894,7 @@ public final class IdentityGraph {
         }
       }
     }
-    place(((long) hash << 32) | (n + 1L));
+    place(((long) hash << 32) | (addr & 0xffffffffL));
   }
 
   private void place(long slot) {
