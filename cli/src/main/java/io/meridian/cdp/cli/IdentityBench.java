@@ -60,6 +60,19 @@ final class IdentityBench implements Callable<Integer> {
   @Option(names = "--no-duckdb", description = "Skip the DuckDB comparison")
   boolean noDuckdb;
 
+  @Option(
+      names = "--no-prefetch",
+      description =
+          "Do not prefetch the identifiers of the event a few places ahead of the one linked"
+              + " (IdentityGraph.prefetch)")
+  boolean noPrefetch;
+
+  @Option(
+      names = "--zstd-level",
+      description = "ZSTD level of the identity_graph file. Default: ${DEFAULT-VALUE}",
+      defaultValue = "3")
+  int zstdLevel;
+
   static final int USER = 0;
   static final int EMAIL = 1;
   static final int ANON = 3;
@@ -109,6 +122,9 @@ final class IdentityBench implements Callable<Integer> {
       out.flush();
 
       // (1) the algorithm alone, identifiers already in memory
+      streamLinks();
+      pool = null;
+      at = null;
       HeapPeaks.reset();
       IdentityGraph g = new IdentityGraph("bench", IdentityRules.defaults());
       long t = System.nanoTime();
@@ -145,8 +161,8 @@ final class IdentityBench implements Callable<Integer> {
           coreFree, links / coreFree, coreFreeCpu, links / coreFreeCpu, components);
       free = null;
       // keep only what the incremental batch needs
-      pool = null;
-      at = null;
+      stream = null;
+      at2 = null;
       la = null;
       lb = null;
       types = null;
@@ -347,18 +363,60 @@ final class IdentityBench implements Callable<Integer> {
     return "m" + (1_000_000_000L + i);
   }
 
-  private void linkAll(IdentityGraph g) {
-    IdentityGraph.Ids ids = new IdentityGraph.Ids();
-    byte[] message = new byte[11];
+  // the links' identifiers in link order, as events arrive: link i's are stream[at2[2i], at2[2i+1])
+  // and stream[at2[2i+1], at2[2i+2]]
+  private byte[] stream;
+  private int[] at2;
+
+  /** Lays the links' values out in link order, as a reader hands them over (not timed). */
+  private void streamLinks() {
+    at2 = new int[2 * links + 1];
+    long total = 0;
     for (int i = 0; i < links; i++) {
-      long ts = T0 + i * 10L;
-      messageId(i, message);
-      ids.clear();
-      int a = la[i];
-      int b = lb[i];
-      ids.add(types[a], pool, at[a], at[a + 1] - at[a]);
-      ids.add(types[b], pool, at[b], at[b + 1] - at[b]);
-      g.link(ids, message, 0, message.length, "track", ts, ts);
+      total += at[la[i] + 1] - at[la[i]] + at[lb[i] + 1] - at[lb[i]];
+    }
+    stream = new byte[Math.toIntExact(total)];
+    int pos = 0;
+    for (int i = 0; i < links; i++) {
+      at2[2 * i] = pos;
+      pos = copy(la[i], pos);
+      at2[2 * i + 1] = pos;
+      pos = copy(lb[i], pos);
+    }
+    at2[2 * links] = pos;
+  }
+
+  private int copy(int v, int pos) {
+    int length = at[v + 1] - at[v];
+    System.arraycopy(pool, at[v], stream, pos, length);
+    return pos + length;
+  }
+
+  /** How many events ahead of the one linked their identifiers are prefetched. */
+  static final int AHEAD = 8;
+
+  private void linkAll(IdentityGraph g) {
+    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD];
+    for (int k = 0; k < AHEAD; k++) {
+      ring[k] = new IdentityGraph.Ids();
+    }
+    byte[] message = new byte[11];
+    for (int i = -AHEAD; i < links; i++) {
+      int ahead = i + AHEAD;
+      if (ahead < links) {
+        IdentityGraph.Ids next = ring[ahead % AHEAD].clear();
+        next.add(types[la[ahead]], stream, at2[2 * ahead], at2[2 * ahead + 1] - at2[2 * ahead]);
+        next.add(
+            types[lb[ahead]], stream, at2[2 * ahead + 1], at2[2 * ahead + 2] - at2[2 * ahead + 1]);
+        if (!noPrefetch) {
+          g.prefetch(next);
+        }
+      }
+      if (i >= 0) {
+        long ts = T0 + i * 10L;
+        messageId(i, message);
+        g.link(ring[i % AHEAD], message, 0, message.length, "track", ts, ts);
+      }
     }
   }
 
@@ -391,11 +449,14 @@ final class IdentityBench implements Callable<Integer> {
    * Links every row of the input, which must be in the canonical order (checked), read column by
    * column; the next row group is decoded on the second core while this one is linked.
    */
-  private static long readAndLink(Path input, IdentityGraph graph) throws IOException {
+  private long readAndLink(Path input, IdentityGraph graph) throws IOException {
     long[] last = {Long.MIN_VALUE};
     byte[][] lastId = {new byte[0]};
     int[] lastIdRange = {0, 0};
-    IdentityGraph.Ids ids = new IdentityGraph.Ids();
+    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD];
+    for (int k = 0; k < AHEAD; k++) {
+      ring[k] = new IdentityGraph.Ids();
+    }
     return ParquetFiles.forEachBatch(
         INPUT,
         input,
@@ -404,7 +465,28 @@ final class IdentityBench implements Callable<Integer> {
           byte[] msg = batch.bytes(0);
           int[] msgAt = batch.offsets(0);
           long[] received = batch.longs(1);
-          for (int i = 0; i < batch.rows(); i++) {
+          int rows = batch.rows();
+          for (int i = -AHEAD; i < rows; i++) {
+            int ahead = i + AHEAD;
+            if (ahead < rows) {
+              IdentityGraph.Ids next = ring[ahead % AHEAD].clear();
+              for (int c = 2; c <= 4; c++) {
+                if (!batch.isNull(c, ahead)) {
+                  int[] at = batch.offsets(c);
+                  next.add(
+                      c == 2 ? USER : c == 3 ? EMAIL : ANON,
+                      batch.bytes(c),
+                      at[ahead],
+                      at[ahead + 1] - at[ahead]);
+                }
+              }
+              if (!noPrefetch) {
+                graph.prefetch(next);
+              }
+            }
+            if (i < 0) {
+              continue;
+            }
             long micros = received[i];
             int from = msgAt[i];
             int to = msgAt[i + 1];
@@ -420,24 +502,17 @@ final class IdentityBench implements Callable<Integer> {
             lastId[0] = msg;
             lastIdRange[0] = from;
             lastIdRange[1] = to;
-            ids.clear();
-            for (int c = 2; c <= 4; c++) {
-              if (!batch.isNull(c, i)) {
-                int[] at = batch.offsets(c);
-                ids.add(
-                    c == 2 ? USER : c == 3 ? EMAIL : ANON,
-                    batch.bytes(c),
-                    at[i],
-                    at[i + 1] - at[i]);
-              }
-            }
-            graph.link(ids, msg, from, to - from, "track", micros, micros);
+            graph.link(ring[i % AHEAD], msg, from, to - from, "track", micros, micros);
           }
         });
   }
 
-  private static void writeGraph(IdentityGraph graph, Path file) throws IOException {
-    IdentityGraphFile.write(graph, file, Runtime.getRuntime().availableProcessors());
+  private void writeGraph(IdentityGraph graph, Path file) throws IOException {
+    IdentityGraphFile.write(
+        graph,
+        file,
+        Runtime.getRuntime().availableProcessors(),
+        new ParquetFiles.Options(zstdLevel, 64L << 20, 1 << 20));
   }
 
   /** 70% links of new people, 30% new devices of existing customers. */

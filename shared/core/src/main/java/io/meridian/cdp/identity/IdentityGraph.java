@@ -111,6 +111,9 @@ public final class IdentityGraph {
   private int[] known = new int[8];
   private int lastDeciding;
 
+  /** Where {@link #prefetch} leaves what it read, so that the reads are not optimized away. */
+  private long prefetched;
+
   /** A merge of one profile into another, with its provenance. */
   public record Merge(
       String fromProfileId,
@@ -360,6 +363,29 @@ public final class IdentityGraph {
   }
 
   /**
+   * Reads, without changing anything, the index slots and node records a later {@link #link(Ids,
+   * byte[], int, int, String, long, long)} of {@code ids} will read, so that their cache misses
+   * overlap with the work on the events before it: a reader that calls this for the event a few
+   * places ahead of the one it links hides most of the memory latency of a large graph. Has no
+   * effect on the result.
+   */
+  public void prefetch(Ids ids) {
+    long[] index = this.index;
+    int mask = index.length - 1;
+    long touched = 0;
+    for (int i = 0; i < ids.size; i++) {
+      int hash = ids.hash[i];
+      long slot = index[hash & mask];
+      if ((int) (slot >>> 32) == hash) {
+        int addr = (int) slot;
+        touched += arena[addr >>> UNIT_BITS][(addr & ((1 << UNIT_BITS) - 1)) << 3];
+      }
+      touched += slot;
+    }
+    prefetched += touched;
+  }
+
+  /**
    * Whether the deciding (first) identifier of the event linked last is shared: {@link
    * #isShared(int, String)} of it without looking it up again.
    */
@@ -478,8 +504,29 @@ public final class IdentityGraph {
     if (t < 0 || p == null) {
       return;
     }
-    Ids holder = scratch.clear().add(t, value);
-    int n = addNode(holder, 0, p, first);
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    restoreNode(t, utf8, 0, utf8.length, p, first, last, isShared);
+  }
+
+  /**
+   * Restores one identifier of a saved graph given as UTF-8 bytes: {@link #restoreNode(String,
+   * String, String, long, long, boolean, Map)} for a reader that decodes columns, with the type's
+   * rule index and the number {@link #restoreProfile} returned for its profile.
+   */
+  public void restoreNode(
+      int type,
+      byte[] value,
+      int from,
+      int length,
+      int profile,
+      long first,
+      long last,
+      boolean isShared) {
+    if (type < 0 || type >= types || profile < 0 || profile >= profileCount) {
+      throw new IllegalArgumentException("type " + type + " or profile " + profile + " unknown");
+    }
+    Ids holder = scratch.clear().add(type, value, from, length);
+    int n = addNode(holder, 0, profile, first);
     byte[] chunk = arena[n >>> UNIT_BITS];
     int pos = (n & ((1 << UNIT_BITS) - 1)) << 3;
     LONG.set(chunk, pos + LAST, last);

@@ -19,8 +19,15 @@ public final class IdentityGraphFile {
 
   private IdentityGraphFile() {}
 
-  /** Writes {@code graph} to {@code file} on {@code threads} threads. */
+  /** Writes {@code graph} to {@code file} on {@code threads} threads, ZSTD level 3. */
   public static void write(IdentityGraph graph, Path file, int threads) throws IOException {
+    write(graph, file, threads, ParquetFiles.Options.defaults());
+  }
+
+  /** Writes {@code graph} to {@code file} on {@code threads} threads with {@code options}. */
+  public static void write(
+      IdentityGraph graph, Path file, int threads, ParquetFiles.Options options)
+      throws IOException {
     List<String> names =
         CuratedTables.IDENTITY_GRAPH.columns().stream()
             .map(io.meridian.cdp.parquet.Column::name)
@@ -43,7 +50,7 @@ public final class IdentityGraphFile {
         graph.identifierCount(),
         ROW_GROUP_ROWS,
         threads,
-        ParquetFiles.Options.defaults(),
+        options,
         (column, from, to, sink) -> {
           switch (column) {
             case 0 -> {

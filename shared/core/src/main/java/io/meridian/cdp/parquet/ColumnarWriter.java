@@ -60,6 +60,8 @@ final class ColumnarWriter {
             .withPageSize(options.pageBytes())
             .withDictionaryPageSize(options.pageBytes())
             .withDictionaryEncoding(true)
+            // the optional size statistics cost a pass over every value; readers do not use them
+            .withSizeStatisticsEnabled(false)
             .withAllocator(HEAP);
     for (Column column : schema.columns()) {
       if (!column.dictionary()) {

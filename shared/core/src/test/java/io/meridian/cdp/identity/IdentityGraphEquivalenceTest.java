@@ -66,6 +66,7 @@ class IdentityGraphEquivalenceTest {
           byte[] utf8 = ("xx" + id.value()).getBytes(StandardCharsets.UTF_8);
           holder.add(id.type(), utf8, 2, utf8.length - 2);
         }
+        graph.prefetch(holder); // reads only: the result must not change
         byte[] message = ("[" + messageId + "]").getBytes(StandardCharsets.UTF_8);
         actual =
             graph.profileId(
