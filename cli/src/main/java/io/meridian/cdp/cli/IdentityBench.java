@@ -61,11 +61,11 @@ final class IdentityBench implements Callable<Integer> {
   boolean noDuckdb;
 
   @Option(
-      names = "--no-prefetch",
+      names = "--prefetch",
       description =
-          "Do not prefetch the identifiers of the event a few places ahead of the one linked"
-              + " (IdentityGraph.prefetch)")
-  boolean noPrefetch;
+          "Prefetch the identifiers of the event a few places ahead of the one linked"
+              + " (IdentityGraph.prefetch); no measurable gain so far, see docs/BENCHMARKS.md")
+  boolean prefetch;
 
   @Option(
       names = "--zstd-level",
@@ -146,6 +146,10 @@ final class IdentityBench implements Callable<Integer> {
           g.blocks().size(),
           HeapPeaks.peak() >> 20);
       int constrainedProfiles = g.profileCount();
+      if (g.identifierCount() != count) {
+        out.printf(
+            "    WARNING: %,d identifiers generated, %,d linked%n", count, g.identifierCount());
+      }
       g = null;
       HeapPeaks.reset();
       IdentityGraph free = new IdentityGraph("bench", unbounded());
@@ -202,8 +206,8 @@ final class IdentityBench implements Callable<Integer> {
       out.printf(
           "    peak heap %,d MB; graph retained %,d MB = %.0f bytes per identifier%n",
           peak >> 20, graphBytes >> 20, (double) graphBytes / graph.identifierCount());
-      if (graph.profileCount() != constrainedProfiles) {
-        out.println("    WARNING: profile count differs from the in-memory run");
+      if (graph.profileCount() != constrainedProfiles || graph.identifierCount() != count) {
+        out.println("    WARNING: profile or identifier count differs from the in-memory run");
       }
       out.flush();
 
@@ -396,26 +400,27 @@ final class IdentityBench implements Callable<Integer> {
   static final int AHEAD = 8;
 
   private void linkAll(IdentityGraph g) {
-    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD];
-    for (int k = 0; k < AHEAD; k++) {
+    // AHEAD + 1 holders: the one linked and the AHEAD prefetched after it
+    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD + 1];
+    for (int k = 0; k <= AHEAD; k++) {
       ring[k] = new IdentityGraph.Ids();
     }
     byte[] message = new byte[11];
     for (int i = -AHEAD; i < links; i++) {
       int ahead = i + AHEAD;
       if (ahead < links) {
-        IdentityGraph.Ids next = ring[ahead % AHEAD].clear();
+        IdentityGraph.Ids next = ring[ahead % (AHEAD + 1)].clear();
         next.add(types[la[ahead]], stream, at2[2 * ahead], at2[2 * ahead + 1] - at2[2 * ahead]);
         next.add(
             types[lb[ahead]], stream, at2[2 * ahead + 1], at2[2 * ahead + 2] - at2[2 * ahead + 1]);
-        if (!noPrefetch) {
+        if (prefetch) {
           g.prefetch(next);
         }
       }
       if (i >= 0) {
         long ts = T0 + i * 10L;
         messageId(i, message);
-        g.link(ring[i % AHEAD], message, 0, message.length, "track", ts, ts);
+        g.link(ring[i % (AHEAD + 1)], message, 0, message.length, "track", ts, ts);
       }
     }
   }
@@ -453,8 +458,9 @@ final class IdentityBench implements Callable<Integer> {
     long[] last = {Long.MIN_VALUE};
     byte[][] lastId = {new byte[0]};
     int[] lastIdRange = {0, 0};
-    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD];
-    for (int k = 0; k < AHEAD; k++) {
+    // AHEAD + 1 holders: the one linked and the AHEAD prefetched after it
+    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD + 1];
+    for (int k = 0; k <= AHEAD; k++) {
       ring[k] = new IdentityGraph.Ids();
     }
     return ParquetFiles.forEachBatch(
@@ -469,7 +475,7 @@ final class IdentityBench implements Callable<Integer> {
           for (int i = -AHEAD; i < rows; i++) {
             int ahead = i + AHEAD;
             if (ahead < rows) {
-              IdentityGraph.Ids next = ring[ahead % AHEAD].clear();
+              IdentityGraph.Ids next = ring[ahead % (AHEAD + 1)].clear();
               for (int c = 2; c <= 4; c++) {
                 if (!batch.isNull(c, ahead)) {
                   int[] at = batch.offsets(c);
@@ -480,7 +486,7 @@ final class IdentityBench implements Callable<Integer> {
                       at[ahead + 1] - at[ahead]);
                 }
               }
-              if (!noPrefetch) {
+              if (prefetch) {
                 graph.prefetch(next);
               }
             }
@@ -502,7 +508,7 @@ final class IdentityBench implements Callable<Integer> {
             lastId[0] = msg;
             lastIdRange[0] = from;
             lastIdRange[1] = to;
-            graph.link(ring[i % AHEAD], msg, from, to - from, "track", micros, micros);
+            graph.link(ring[i % (AHEAD + 1)], msg, from, to - from, "track", micros, micros);
           }
         });
   }

@@ -62,6 +62,8 @@ final class ColumnarWriter {
             .withDictionaryEncoding(true)
             // the optional size statistics cost a pass over every value; readers do not use them
             .withSizeStatisticsEnabled(false)
+            // one column per store: check the page size every 1,000 values, not every 100
+            .withMinRowCountForPageSizeCheck(1_000)
             .withAllocator(HEAP);
     for (Column column : schema.columns()) {
       if (!column.dictionary()) {
