@@ -70,7 +70,7 @@ final class IdentityBench implements Callable<Integer> {
   @Option(
       names = "--zstd-level",
       description = "ZSTD level of the identity_graph file. Default: ${DEFAULT-VALUE}",
-      defaultValue = "3")
+      defaultValue = "1")
   int zstdLevel;
 
   static final int USER = 0;

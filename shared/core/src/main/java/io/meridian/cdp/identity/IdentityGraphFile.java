@@ -19,9 +19,15 @@ public final class IdentityGraphFile {
 
   private IdentityGraphFile() {}
 
-  /** Writes {@code graph} to {@code file} on {@code threads} threads, ZSTD level 3. */
+  /**
+   * ZSTD level 1: on identity_graph (random ids and hex profile ids) it gave both a smaller file
+   * and less CPU than level 3 (docs/BENCHMARKS.md, identity resolution performance).
+   */
+  static final ParquetFiles.Options OPTIONS = new ParquetFiles.Options(1, 64L << 20, 1 << 20);
+
+  /** Writes {@code graph} to {@code file} on {@code threads} threads, ZSTD level 1. */
   public static void write(IdentityGraph graph, Path file, int threads) throws IOException {
-    write(graph, file, threads, ParquetFiles.Options.defaults());
+    write(graph, file, threads, OPTIONS);
   }
 
   /** Writes {@code graph} to {@code file} on {@code threads} threads with {@code options}. */
