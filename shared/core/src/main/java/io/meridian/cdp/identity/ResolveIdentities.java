@@ -306,7 +306,7 @@ public final class ResolveIdentities {
                         profileAt[i + 1] - profileAt[i],
                         java.nio.charset.StandardCharsets.UTF_8));
             if (type < 0 || profile == null) {
-              continue; // a type these rules no longer declare
+              continue; // a type these rules no longer declare: dropped, as before
             }
             graph.restoreNode(
                 type,
