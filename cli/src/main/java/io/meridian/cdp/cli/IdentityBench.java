@@ -3,9 +3,9 @@ package io.meridian.cdp.cli;
 import static io.meridian.cdp.parquet.Column.optional;
 import static io.meridian.cdp.parquet.Column.required;
 
-import io.meridian.cdp.identity.CuratedTables;
 import io.meridian.cdp.identity.IdentifierExtractor.Identifier;
 import io.meridian.cdp.identity.IdentityGraph;
+import io.meridian.cdp.identity.IdentityGraphFile;
 import io.meridian.cdp.identity.IdentityRules;
 import io.meridian.cdp.identity.IdentityRules.IdentifierRule;
 import io.meridian.cdp.parquet.ColumnType;
@@ -15,6 +15,7 @@ import io.meridian.cdp.parquet.TableSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,6 +60,19 @@ final class IdentityBench implements Callable<Integer> {
   @Option(names = "--no-duckdb", description = "Skip the DuckDB comparison")
   boolean noDuckdb;
 
+  @Option(
+      names = "--prefetch",
+      description =
+          "Prefetch the identifiers of the event a few places ahead of the one linked"
+              + " (IdentityGraph.prefetch); no measurable gain so far, see docs/BENCHMARKS.md")
+  boolean prefetch;
+
+  @Option(
+      names = "--zstd-level",
+      description = "ZSTD level of the identity_graph file. Default: ${DEFAULT-VALUE}",
+      defaultValue = "1")
+  int zstdLevel;
+
   static final int USER = 0;
   static final int EMAIL = 1;
   static final int ANON = 3;
@@ -77,7 +91,10 @@ final class IdentityBench implements Callable<Integer> {
               optional("anonymous_id", ColumnType.STRING).withoutDictionary()));
 
   // generated graph: node values and types, links as pairs of node indices (higher priority first)
-  private final List<String> values = new ArrayList<>();
+  // the values' UTF-8 bytes back to back: value v is pool[at[v], at[v + 1])
+  private byte[] pool = new byte[1 << 20];
+  private int[] at = new int[(1 << 20) + 1];
+  private int count;
   private byte[] types = new byte[1 << 20];
   private int[] la;
   private int[] lb;
@@ -98,42 +115,58 @@ final class IdentityBench implements Callable<Integer> {
       out.printf(
           "generated: %,d identifiers of %,d people; component sizes as described in"
               + " docs/BENCHMARKS.md%n",
-          values.size(), persons);
+          count, persons);
       Path input = dir.resolve("events.parquet");
       writeInput(input);
       out.printf("input: %s, %,d bytes%n", input.getFileName(), Files.size(input));
       out.flush();
 
       // (1) the algorithm alone, identifiers already in memory
+      streamLinks();
+      pool = null;
+      at = null;
       HeapPeaks.reset();
       IdentityGraph g = new IdentityGraph("bench", IdentityRules.defaults());
       long t = System.nanoTime();
+      long c0 = threadCpu();
       linkAll(g);
       double core = seconds(t);
+      double coreCpu = (threadCpu() - c0) / 1e9;
       out.printf(
-          "(1) core, default rules      : %6.2f s  %,12.0f links/s  (%,d identifiers, %,d profiles,"
-              + " %,d merges, %,d refused)  peak heap %,d MB%n",
+          "(1) core, default rules      : %6.2f s  %,12.0f links/s; thread CPU %.2f s = %,.0f links"
+              + " per CPU-second  (%,d identifiers, %,d profiles, %,d merges, %,d refused)  peak"
+              + " heap %,d MB%n",
           core,
           links / core,
+          coreCpu,
+          links / coreCpu,
           g.identifierCount(),
           g.profileCount(),
           g.merges().size(),
           g.blocks().size(),
           HeapPeaks.peak() >> 20);
       int constrainedProfiles = g.profileCount();
+      if (g.identifierCount() != count) {
+        out.printf(
+            "    WARNING: %,d identifiers generated, %,d linked%n", count, g.identifierCount());
+      }
       g = null;
       HeapPeaks.reset();
       IdentityGraph free = new IdentityGraph("bench", unbounded());
       t = System.nanoTime();
+      c0 = threadCpu();
       linkAll(free);
       double coreFree = seconds(t);
+      double coreFreeCpu = (threadCpu() - c0) / 1e9;
       int components = free.profileCount();
       out.printf(
-          "(1) core, limits not binding : %6.2f s  %,12.0f links/s  (%,d components)%n",
-          coreFree, links / coreFree, components);
+          "(1) core, limits not binding : %6.2f s  %,12.0f links/s; thread CPU %.2f s = %,.0f"
+              + " links per CPU-second  (%,d components)%n",
+          coreFree, links / coreFree, coreFreeCpu, links / coreFreeCpu, components);
       free = null;
       // keep only what the incremental batch needs
-      values.clear();
+      stream = null;
+      at2 = null;
       la = null;
       lb = null;
       types = null;
@@ -144,12 +177,16 @@ final class IdentityBench implements Callable<Integer> {
       long baseline = usedAfterGc();
       IdentityGraph graph = new IdentityGraph("bench", IdentityRules.defaults());
       t = System.nanoTime();
+      long p0 = processCpu();
       long rows = readAndLink(input, graph);
       double readLink = seconds(t);
+      double readLinkCpu = (processCpu() - p0) / 1e9;
       long t2 = System.nanoTime();
+      long p2 = processCpu();
       Path graphFile = dir.resolve("identity_graph.parquet");
       writeGraph(graph, graphFile);
       double write = seconds(t2);
+      double writeCpu = (processCpu() - p2) / 1e9;
       double e2e = seconds(t);
       long peak = HeapPeaks.peak();
       long graphBytes = usedAfterGc() - baseline;
@@ -164,10 +201,13 @@ final class IdentityBench implements Callable<Integer> {
           graph.identifierCount(),
           graph.profileCount());
       out.printf(
+          "    process CPU: read + link %.2f s, write %.2f s (all threads, GC and JIT included)%n",
+          readLinkCpu, writeCpu);
+      out.printf(
           "    peak heap %,d MB; graph retained %,d MB = %.0f bytes per identifier%n",
           peak >> 20, graphBytes >> 20, (double) graphBytes / graph.identifierCount());
-      if (graph.profileCount() != constrainedProfiles) {
-        out.println("    WARNING: profile count differs from the in-memory run");
+      if (graph.profileCount() != constrainedProfiles || graph.identifierCount() != count) {
+        out.println("    WARNING: profile or identifier count differs from the in-memory run");
       }
       out.flush();
 
@@ -233,11 +273,21 @@ final class IdentityBench implements Callable<Integer> {
   }
 
   private int node(int type, String value) {
-    int n = values.size();
+    int n = count;
     if (n == types.length) {
       types = Arrays.copyOf(types, n * 2);
     }
-    values.add(value);
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    if (n + 1 == at.length) {
+      at = Arrays.copyOf(at, at.length * 2);
+    }
+    int end = at[n] + utf8.length;
+    if (end > pool.length) {
+      pool = Arrays.copyOf(pool, Math.max(end, pool.length * 2));
+    }
+    System.arraycopy(utf8, 0, pool, at[n], utf8.length);
+    at[n + 1] = end;
+    count++;
     types[n] = (byte) type;
     return n;
   }
@@ -317,18 +367,72 @@ final class IdentityBench implements Callable<Integer> {
     return "m" + (1_000_000_000L + i);
   }
 
-  private void linkAll(IdentityGraph g) {
+  // the links' identifiers in link order, as events arrive: link i's are stream[at2[2i], at2[2i+1])
+  // and stream[at2[2i+1], at2[2i+2]]
+  private byte[] stream;
+  private int[] at2;
+
+  /** Lays the links' values out in link order, as a reader hands them over (not timed). */
+  private void streamLinks() {
+    at2 = new int[2 * links + 1];
+    long total = 0;
     for (int i = 0; i < links; i++) {
-      long ts = T0 + i * 10L;
-      g.link(
-          List.of(
-              new Identifier(types[la[i]], values.get(la[i])),
-              new Identifier(types[lb[i]], values.get(lb[i]))),
-          messageId(i),
-          "track",
-          ts,
-          ts);
+      total += at[la[i] + 1] - at[la[i]] + at[lb[i] + 1] - at[lb[i]];
     }
+    stream = new byte[Math.toIntExact(total)];
+    int pos = 0;
+    for (int i = 0; i < links; i++) {
+      at2[2 * i] = pos;
+      pos = copy(la[i], pos);
+      at2[2 * i + 1] = pos;
+      pos = copy(lb[i], pos);
+    }
+    at2[2 * links] = pos;
+  }
+
+  private int copy(int v, int pos) {
+    int length = at[v + 1] - at[v];
+    System.arraycopy(pool, at[v], stream, pos, length);
+    return pos + length;
+  }
+
+  /** How many events ahead of the one linked their identifiers are prefetched. */
+  static final int AHEAD = 8;
+
+  private void linkAll(IdentityGraph g) {
+    // AHEAD + 1 holders: the one linked and the AHEAD prefetched after it
+    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD + 1];
+    for (int k = 0; k <= AHEAD; k++) {
+      ring[k] = new IdentityGraph.Ids();
+    }
+    byte[] message = new byte[11];
+    for (int i = -AHEAD; i < links; i++) {
+      int ahead = i + AHEAD;
+      if (ahead < links) {
+        IdentityGraph.Ids next = ring[ahead % (AHEAD + 1)].clear();
+        next.add(types[la[ahead]], stream, at2[2 * ahead], at2[2 * ahead + 1] - at2[2 * ahead]);
+        next.add(
+            types[lb[ahead]], stream, at2[2 * ahead + 1], at2[2 * ahead + 2] - at2[2 * ahead + 1]);
+        if (prefetch) {
+          g.prefetch(next);
+        }
+      }
+      if (i >= 0) {
+        long ts = T0 + i * 10L;
+        messageId(i, message);
+        g.link(ring[i % (AHEAD + 1)], message, 0, message.length, "track", ts, ts);
+      }
+    }
+  }
+
+  /** {@link #messageId(int)} as UTF-8 into {@code out} (11 bytes). */
+  private static void messageId(int i, byte[] out) {
+    long v = 1_000_000_000L + i;
+    for (int d = 10; d >= 1; d--) {
+      out[d] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    out[0] = 'm';
   }
 
   private void writeInput(Path file) throws IOException {
@@ -338,69 +442,83 @@ final class IdentityBench implements Callable<Integer> {
         row[0] = messageId(i);
         row[1] = instant(T0 + i * 10L);
         for (int x : new int[] {la[i], lb[i]}) {
-          row[types[x] == USER ? 2 : types[x] == EMAIL ? 3 : 4] = values.get(x);
+          row[types[x] == USER ? 2 : types[x] == EMAIL ? 3 : 4] =
+              new String(pool, at[x], at[x + 1] - at[x], StandardCharsets.UTF_8);
         }
         w.write(row);
       }
     }
   }
 
-  /** Links every row of the input, which must be in the canonical order (checked). */
-  private static long readAndLink(Path input, IdentityGraph graph) throws IOException {
+  /**
+   * Links every row of the input, which must be in the canonical order (checked), read column by
+   * column; the next row group is decoded on the second core while this one is linked.
+   */
+  private long readAndLink(Path input, IdentityGraph graph) throws IOException {
     long[] last = {Long.MIN_VALUE};
-    String[] lastId = {""};
-    return ParquetFiles.forEach(
+    byte[][] lastId = {new byte[0]};
+    int[] lastIdRange = {0, 0};
+    // AHEAD + 1 holders: the one linked and the AHEAD prefetched after it
+    IdentityGraph.Ids[] ring = new IdentityGraph.Ids[AHEAD + 1];
+    for (int k = 0; k <= AHEAD; k++) {
+      ring[k] = new IdentityGraph.Ids();
+    }
+    return ParquetFiles.forEachBatch(
         INPUT,
         input,
-        row -> {
-          Instant at = (Instant) row[1];
-          long micros = at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000;
-          String id = (String) row[0];
-          if (micros < last[0] || (micros == last[0] && id.compareTo(lastId[0]) <= 0)) {
-            throw new IllegalStateException("input is not in canonical order at " + id);
+        true,
+        batch -> {
+          byte[] msg = batch.bytes(0);
+          int[] msgAt = batch.offsets(0);
+          long[] received = batch.longs(1);
+          int rows = batch.rows();
+          for (int i = -AHEAD; i < rows; i++) {
+            int ahead = i + AHEAD;
+            if (ahead < rows) {
+              IdentityGraph.Ids next = ring[ahead % (AHEAD + 1)].clear();
+              for (int c = 2; c <= 4; c++) {
+                if (!batch.isNull(c, ahead)) {
+                  int[] at = batch.offsets(c);
+                  next.add(
+                      c == 2 ? USER : c == 3 ? EMAIL : ANON,
+                      batch.bytes(c),
+                      at[ahead],
+                      at[ahead + 1] - at[ahead]);
+                }
+              }
+              if (prefetch) {
+                graph.prefetch(next);
+              }
+            }
+            if (i < 0) {
+              continue;
+            }
+            long micros = received[i];
+            int from = msgAt[i];
+            int to = msgAt[i + 1];
+            if (micros < last[0]
+                || (micros == last[0]
+                    && Arrays.compare(msg, from, to, lastId[0], lastIdRange[0], lastIdRange[1])
+                        <= 0)) {
+              throw new IllegalStateException(
+                  "input is not in canonical order at "
+                      + new String(msg, from, to - from, StandardCharsets.UTF_8));
+            }
+            last[0] = micros;
+            lastId[0] = msg;
+            lastIdRange[0] = from;
+            lastIdRange[1] = to;
+            graph.link(ring[i % (AHEAD + 1)], msg, from, to - from, "track", micros, micros);
           }
-          last[0] = micros;
-          lastId[0] = id;
-          List<Identifier> ids = new ArrayList<>(3);
-          if (row[2] != null) {
-            ids.add(new Identifier(USER, (String) row[2]));
-          }
-          if (row[3] != null) {
-            ids.add(new Identifier(EMAIL, (String) row[3]));
-          }
-          if (row[4] != null) {
-            ids.add(new Identifier(ANON, (String) row[4]));
-          }
-          graph.link(ids, id, "track", micros, micros);
         });
   }
 
-  private static void writeGraph(IdentityGraph graph, Path file) throws IOException {
-    try (RowWriter w = ParquetFiles.create(CuratedTables.IDENTITY_GRAPH, file)) {
-      IOException[] failure = {null};
-      graph.forEachNode(
-          n -> {
-            if (failure[0] != null) {
-              return;
-            }
-            try {
-              w.write(
-                  new Object[] {
-                    n.identifierType(),
-                    n.identifier(),
-                    n.profileId(),
-                    instant(n.firstSeenMicros()),
-                    instant(n.lastSeenMicros()),
-                    n.shared()
-                  });
-            } catch (IOException e) {
-              failure[0] = e;
-            }
-          });
-      if (failure[0] != null) {
-        throw failure[0];
-      }
-    }
+  private void writeGraph(IdentityGraph graph, Path file) throws IOException {
+    IdentityGraphFile.write(
+        graph,
+        file,
+        Runtime.getRuntime().availableProcessors(),
+        new ParquetFiles.Options(zstdLevel, 64L << 20, 1 << 20));
   }
 
   /** 70% links of new people, 30% new devices of existing customers. */
@@ -489,6 +607,15 @@ final class IdentityBench implements Callable<Integer> {
 
   private static double seconds(long since) {
     return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static long threadCpu() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long usedAfterGc() {

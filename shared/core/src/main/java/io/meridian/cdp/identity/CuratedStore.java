@@ -3,6 +3,7 @@ package io.meridian.cdp.identity;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.parquet.ColumnBatch;
 import io.meridian.cdp.parquet.ParquetFiles;
 import io.meridian.cdp.parquet.RowWriter;
 import io.meridian.cdp.parquet.TableSchema;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The curated zone's keys, pointers and Parquet files over an {@link ObjectStore}.
@@ -189,6 +191,41 @@ public final class CuratedStore {
     try {
       Files.write(tmp, bytes);
       return ParquetFiles.readAll(schema, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Makes a Parquet file at a given path (see {@link #writeFile}). */
+  @FunctionalInterface
+  public interface FileMaker {
+    void writeTo(Path file) throws IOException;
+  }
+
+  /** Stores as {@code key} the Parquet file {@code maker} writes into a temporary file. */
+  public void writeFile(String key, FileMaker maker) throws IOException {
+    Files.createDirectories(workDir);
+    Path tmp = Files.createTempFile(workDir, "curated-", ".parquet");
+    try {
+      maker.writeTo(tmp);
+      store.putFile(key, tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The row groups of a stored Parquet object, column by column ({@link
+   * ParquetFiles#forEachBatch}).
+   */
+  public void readBatches(TableSchema schema, String key, Consumer<ColumnBatch> batches)
+      throws IOException {
+    byte[] bytes = store.get(key).orElseThrow(() -> new java.nio.file.NoSuchFileException(key));
+    Files.createDirectories(workDir);
+    Path tmp = Files.createTempFile(workDir, "curated-read-", ".parquet");
+    try {
+      Files.write(tmp, bytes);
+      ParquetFiles.forEachBatch(schema, tmp, false, batches);
     } finally {
       Files.deleteIfExists(tmp);
     }

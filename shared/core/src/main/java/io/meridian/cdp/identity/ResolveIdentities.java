@@ -127,7 +127,7 @@ public final class ResolveIdentities {
       }
       graph.link(ids, e.messageId(), e.type(), e.timestamp(), e.receivedAt());
       Identifier primary = ids.get(0);
-      if (graph.isShared(primary.type(), primary.value())) {
+      if (graph.lastDecidingShared()) {
         onShared++;
         continue;
       }
@@ -168,35 +168,13 @@ public final class ResolveIdentities {
     }
     int snapshot = previous.snapshot() + 1;
     Map<String, String> tables = new LinkedHashMap<>();
-    // Rows are made one at a time as the writer pulls them: a graph of 10^7 identifiers is not
-    // held a second time as rows.
-    Iterable<Object[]> nodes =
-        () ->
-            new java.util.Iterator<>() {
-              private int n;
-
-              @Override
-              public boolean hasNext() {
-                return n < graph.identifierCount();
-              }
-
-              @Override
-              public Object[] next() {
-                if (!hasNext()) {
-                  throw new java.util.NoSuchElementException();
-                }
-                IdentityGraph.Node node = graph.node(n++);
-                return new Object[] {
-                  node.identifierType(),
-                  node.identifier(),
-                  node.profileId(),
-                  instant(node.firstSeenMicros()),
-                  instant(node.lastSeenMicros()),
-                  node.shared()
-                };
-              }
-            };
-    write(tables, CuratedTables.IDENTITY_GRAPH, tenant, snapshot, nodes);
+    // Written column by column straight from the graph's arrays, on every core the function has:
+    // a graph of 10^7 identifiers is never held a second time as rows (ADR 0024).
+    String graphKey = CuratedStore.snapshotKey("identity_graph", tenant, snapshot);
+    store.writeFile(
+        graphKey,
+        file -> IdentityGraphFile.write(graph, file, Runtime.getRuntime().availableProcessors()));
+    tables.put("identity_graph", graphKey);
     write(tables, CuratedTables.PROFILE_MERGES, tenant, snapshot, merges);
     write(tables, CuratedTables.BLOCKED_MERGES, tenant, snapshot, blocks);
     List<Object[]> index = new ArrayList<>();
@@ -293,17 +271,54 @@ public final class ResolveIdentities {
     for (Object[] row : store.read(CuratedTables.PROFILE_INDEX, p.tables().get("_profile_index"))) {
       ids.put((String) row[0], graph.restoreProfile((String) row[0], micros((Instant) row[1])));
     }
-    for (Object[] row :
-        store.read(CuratedTables.IDENTITY_GRAPH, p.tables().get("identity_graph"))) {
-      graph.restoreNode(
-          (String) row[0],
-          (String) row[1],
-          (String) row[2],
-          micros((Instant) row[3]),
-          micros((Instant) row[4]),
-          (Boolean) row[5],
-          ids);
-    }
+    // read column by column: the graph's identifiers go into its arenas without a String each
+    store.readBatches(
+        CuratedTables.IDENTITY_GRAPH,
+        p.tables().get("identity_graph"),
+        batch -> {
+          byte[] typeBytes = batch.bytes(0);
+          int[] typeAt = batch.offsets(0);
+          byte[] values = batch.bytes(1);
+          int[] valueAt = batch.offsets(1);
+          byte[] profiles = batch.bytes(2);
+          int[] profileAt = batch.offsets(2);
+          long[] first = batch.longs(3);
+          long[] last = batch.longs(4);
+          boolean[] isShared = batch.booleans(5);
+          String lastType = null;
+          int type = -1;
+          for (int i = 0; i < batch.rows(); i++) {
+            String typeName =
+                new String(
+                    typeBytes,
+                    typeAt[i],
+                    typeAt[i + 1] - typeAt[i],
+                    java.nio.charset.StandardCharsets.UTF_8);
+            if (!typeName.equals(lastType)) {
+              lastType = typeName;
+              type = graph.rules().indexOf(typeName);
+            }
+            Integer profile =
+                ids.get(
+                    new String(
+                        profiles,
+                        profileAt[i],
+                        profileAt[i + 1] - profileAt[i],
+                        java.nio.charset.StandardCharsets.UTF_8));
+            if (type < 0 || profile == null) {
+              continue; // a type these rules no longer declare: dropped, as before
+            }
+            graph.restoreNode(
+                type,
+                values,
+                valueAt[i],
+                valueAt[i + 1] - valueAt[i],
+                profile,
+                first[i],
+                last[i],
+                isShared[i]);
+          }
+        });
     merges.addAll(store.read(CuratedTables.PROFILE_MERGES, p.tables().get("profile_merges")));
     blocks.addAll(store.read(CuratedTables.BLOCKED_MERGES, p.tables().get("blocked_merges")));
     for (Object[] b : blocks) {

@@ -129,4 +129,75 @@ public final class ParquetFiles {
     Objects.requireNonNull(rows, "rows");
     return RowReader.forEach(schema, file, rows);
   }
+
+  /**
+   * Reads {@code file} one row group at a time, decoded column by column into primitive arrays
+   * ({@link ColumnBatch}) instead of one {@code Object[]} per row: for large files read by hot
+   * loops. Reads PLAIN and dictionary-encoded values (what {@link #create} writes); another
+   * encoding fails with an {@link IOException} naming the column. With {@code readAhead} the next
+   * row group is read and decoded on a second thread while {@code batches} handles the current one.
+   * Returns the number of rows.
+   */
+  public static long forEachBatch(
+      TableSchema schema, Path file, boolean readAhead, Consumer<ColumnBatch> batches)
+      throws IOException {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(batches, "batches");
+    return ColumnBatchReader.forEach(schema, file, batches, readAhead);
+  }
+
+  /** Supplies the values of one column for a range of rows, for {@link #writeColumns}. */
+  @FunctionalInterface
+  public interface ColumnSource {
+    /**
+     * Hands the values of column {@code column} (its index in the schema) for rows {@code [from,
+     * to)} to {@code sink}, one call per row. Called from several threads at once, for different
+     * columns and row ranges.
+     */
+    void write(int column, int from, int to, ColumnSink sink) throws IOException;
+  }
+
+  /** Takes one value per row of a column; a value of the wrong type fails. */
+  public interface ColumnSink {
+    /** A STRING or JSON value as UTF-8; the bytes are copied before the call returns. */
+    void bytes(byte[] utf8, int from, int length);
+
+    void string(String value);
+
+    void timestampMicros(long micros);
+
+    void int64(long value);
+
+    void int32(int value);
+
+    void float64(double value);
+
+    void bool(boolean value);
+
+    /** No value (an optional column only). */
+    void nullValue();
+  }
+
+  /**
+   * Writes {@code rows} rows to {@code file} column by column, without an object per row: each row
+   * group's column chunks are encoded and compressed on {@code threads} threads. The file has the
+   * same layout, encodings and statistics as one written by {@link #create}, in row groups of
+   * {@code rowGroupRows} rows.
+   */
+  public static void writeColumns(
+      TableSchema schema,
+      Path file,
+      int rows,
+      int rowGroupRows,
+      int threads,
+      Options options,
+      ColumnSource source)
+      throws IOException {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(source, "source");
+    ColumnarWriter.write(schema, file, rows, rowGroupRows, threads, options, source);
+  }
 }

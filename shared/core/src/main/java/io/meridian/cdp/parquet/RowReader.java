@@ -153,7 +153,7 @@ final class RowReader {
     }
   }
 
-  private static ParquetMetadata readFooter(SeekableInputStream in, long length, Path file)
+  static ParquetMetadata readFooter(SeekableInputStream in, long length, Path file)
       throws IOException {
     if (length < 2L * MAGIC.length + 4) {
       throw new IOException(file + " is not a Parquet file: it has only " + length + " bytes");
@@ -183,7 +183,7 @@ final class RowReader {
     return CONVERTER.fromParquetMetadata(Util.readFileMetaData(new ByteArrayInputStream(footer)));
   }
 
-  private static void checkColumns(
+  static void checkColumns(
       TableSchema schema, MessageType requested, MessageType fileSchema, Path file)
       throws IOException {
     for (Type expected : requested.getFields()) {
@@ -209,7 +209,7 @@ final class RowReader {
     }
   }
 
-  private static PageReadStore readRowGroup(
+  static PageReadStore readRowGroup(
       SeekableInputStream in,
       BlockMetaData block,
       MessageType requested,
