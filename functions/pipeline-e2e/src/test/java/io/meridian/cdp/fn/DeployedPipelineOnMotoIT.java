@@ -49,6 +49,7 @@ class DeployedPipelineOnMotoIT {
   private static final String CONFIG = "cdp-config-e2e";
   private static final String STREAM = "cdp-events-e2e";
   private static final String DEDUP = "cdp-dedup-e2e";
+  private static final String HASH_SECRET = "cdp-e2e-tenant/acme-pii";
 
   @TempDir static Path temp;
   private static Map<String, String> env;
@@ -58,9 +59,26 @@ class DeployedPipelineOnMotoIT {
     S3Client s3 = MOTO.s3();
     s3.createBucket(b -> b.bucket(LAKE));
     s3.createBucket(b -> b.bucket(CONFIG));
-    s3.putObject(
-        b -> b.bucket(CONFIG).key("cdp.yaml"),
-        RequestBody.fromFile(Path.of("../../test-events/cdp.yaml")));
+    // The fixtures' tenant, with a PII policy that hashes e-mails (secret in Secrets Manager) and
+    // tokenizes phones (data key wrapped by KMS), as a deployment would configure it.
+    String config =
+        Files.readString(Path.of("../../test-events/cdp.yaml"))
+            .replace(
+                "  defaultPhoneRegion: US\n",
+                "  defaultPhoneRegion: US\n"
+                    + "  privacy:\n"
+                    + "    hashSecret: secretsmanager:"
+                    + HASH_SECRET
+                    + "\n"
+                    + "    declared:\n"
+                    + "      email: hash\n"
+                    + "      phone: tokenize\n");
+    assertThat(config).contains("email: hash");
+    s3.putObject(b -> b.bucket(CONFIG).key("cdp.yaml"), RequestBody.fromString(config));
+    MOTO.secretsManager()
+        .createSecret(b -> b.name(HASH_SECRET).secretString("e2e-hash-secret-0123456789abcdef"));
+    String dataKey =
+        MOTO.kms().createKey(b -> b.description("cdp-e2e data key")).keyMetadata().keyId();
     KinesisClient kinesis = MOTO.kinesis();
     kinesis.createStream(b -> b.streamName(STREAM).shardCount(1));
     MOTO.createPkSkTable(DEDUP);
@@ -76,6 +94,7 @@ class DeployedPipelineOnMotoIT {
     env.put("CONFIG_KEY", "cdp.yaml");
     env.put("STREAM_NAME", STREAM);
     env.put("DEDUP_TABLE", DEDUP);
+    env.put("LAKE_KMS_KEY_ID", dataKey);
   }
 
   @Test
@@ -131,10 +150,27 @@ class DeployedPipelineOnMotoIT {
     Path parquet = temp.resolve("clean.parquet");
     Files.write(
         parquet, MOTO.s3().getObjectAsBytes(b -> b.bucket(LAKE).key(clean.get(0))).asByteArray());
-    assertThat(ParquetFiles.readAll(CleanTables.EVENTS, parquet))
+    List<Object[]> rows = ParquetFiles.readAll(CleanTables.EVENTS, parquet);
+    assertThat(rows)
         .extracting(row -> row[1])
         .containsExactlyInAnyOrder(
             "ajs-next-1795514400900-a1", "ajs-next-1795514401000-a2", "ajs-next-1795514401100-a3");
+    // The identify call's e-mail is an HMAC and its phone a token: no clear value in the clean zone
+    // nor in the function's log.
+    int traits =
+        CleanTables.EVENTS.columns().stream().map(c -> c.name()).toList().indexOf("traits");
+    JsonNode identified =
+        JSON.readTree(
+            rows.stream()
+                .filter(r -> "ajs-next-1795514400900-a1".equals(r[1]))
+                .map(r -> (String) r[traits])
+                .findFirst()
+                .orElseThrow());
+    assertThat(identified.path("email").asText()).startsWith("hmac_");
+    assertThat(identified.path("phone").asText()).startsWith("tok_");
+    assertThat(log.toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain("ada.lovelace@example.com", "555-0100", "4155550100");
+    assertThat(keys("_keys/tenant=acme/")).as("the tenant's wrapped data key").hasSize(1);
     assertThat(keys("quarantine/records/tenant=acme/")).hasSize(1);
 
     // Step Functions' curate map → resolve-identities, then build-profiles, for the tenant.
@@ -155,7 +191,9 @@ class DeployedPipelineOnMotoIT {
     assertThat(answer.path("statusCode").asInt()).as(answer.toString()).isEqualTo(200);
     JsonNode profile = JSON.readTree(answer.path("body").asText());
     assertThat(profile.path("traits").path("plan").asText()).isEqualTo("pro");
-    assertThat(profile.path("identifiers").toString()).contains("u-1001", "anon-77");
+    assertThat(profile.path("identifiers").toString())
+        .contains("u-1001", "anon-77", "hmac_")
+        .doesNotContain("ada.lovelace@example.com");
   }
 
   private static JsonNode invoke(String function, String handler, String eventClass, Path event)

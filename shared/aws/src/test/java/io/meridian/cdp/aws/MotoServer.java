@@ -146,7 +146,7 @@ public final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
-  software.amazon.awssdk.services.kms.KmsClient kms() {
+  public software.amazon.awssdk.services.kms.KmsClient kms() {
     return software.amazon.awssdk.services.kms.KmsClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .endpointOverride(endpoint())
