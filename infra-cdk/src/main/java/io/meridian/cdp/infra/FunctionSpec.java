@@ -51,7 +51,8 @@ public record FunctionSpec(
     STREAM_NAME,
     CONFIG_BUCKET,
     CONFIG_KEY,
-    DEDUP_TABLE
+    DEDUP_TABLE,
+    TENANT_SECRETS
   }
 
   public FunctionSpec {

@@ -29,8 +29,14 @@ public final class Functions {
           512,
           false,
           Optional.empty(),
-          Set.of(Env.STREAM_NAME, Env.CONFIG_BUCKET, Env.CONFIG_KEY),
-          List.of(),
+          Set.of(
+              Env.STREAM_NAME,
+              Env.CONFIG_BUCKET,
+              Env.CONFIG_KEY,
+              Env.LAKE_BUCKET,
+              Env.TENANT_SECRETS),
+          // the suppression lists of erased people (ADR 0021)
+          List.of("_state/privacy/"),
           List.of(),
           List.of(),
           true);

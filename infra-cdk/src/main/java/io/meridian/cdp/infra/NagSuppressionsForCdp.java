@@ -162,7 +162,8 @@ final class NagSuppressionsForCdp {
                 "AwsSolutions-IAM5",
                 "GetSecretValue on the deployment's tenant secrets (cdp-<env>-tenant/*): the hash"
                     + " secrets of PII policies, named per tenant in cdp.yaml, unknown at deploy"
-                    + " time (raw-to-clean and profile-api only)",
+                    + " time, and the privacy keys of suppression lists (raw-to-clean, profile-api"
+                    + " and ingest-api only)",
                 "/^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:cdp-[a-z0-9-]+-tenant\\/\\*$/"),
             suppressRegex(
                 "AwsSolutions-IAM5",

@@ -104,6 +104,7 @@ public final class PipelineStack extends Stack {
     env.put(FunctionSpec.Env.CONFIG_BUCKET, data.configBucket().getBucketName());
     env.put(FunctionSpec.Env.CONFIG_KEY, StatefulStack.CONFIG_KEY);
     env.put(FunctionSpec.Env.DEDUP_TABLE, data.dedupTable().getTableName());
+    env.put(FunctionSpec.Env.TENANT_SECRETS, config.name("tenant") + "/");
     for (FunctionSpec spec : Functions.ALL) {
       PipelineFunction fn = new PipelineFunction(this, spec, config, repoRoot, env);
       grant(fn, data, config);
@@ -148,9 +149,12 @@ public final class PipelineStack extends Stack {
     if (spec.writesStream()) {
       data.stream().grantWrite(fn.role());
     }
-    if (spec.equals(Functions.RAW_TO_CLEAN) || spec.equals(Functions.PROFILE_API)) {
-      // The hash secrets of the tenants' PII policies (ADR 0020) are Secrets Manager secrets
-      // named cdp-<env>-tenant/... (docs/DEPLOY.md); their data keys are wrapped by the data key.
+    if (spec.equals(Functions.RAW_TO_CLEAN)
+        || spec.equals(Functions.PROFILE_API)
+        || spec.equals(Functions.INGEST_API)) {
+      // Tenant secrets are Secrets Manager secrets named cdp-<env>-tenant/... (docs/DEPLOY.md): the
+      // hash secrets of PII policies (ADR 0020) and the privacy keys of suppression lists (ADR
+      // 0021); PII data keys are wrapped by the data key.
       fn.role()
           .addToPrincipalPolicy(
               PolicyStatement.Builder.create()

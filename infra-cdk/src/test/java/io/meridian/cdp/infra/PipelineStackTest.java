@@ -48,12 +48,13 @@ class PipelineStackTest {
     assertThat(variables("stream-to-raw"))
         .containsKeys("LAKE_BUCKET", "LAKE_KMS_KEY_ID")
         .doesNotContainKeys("CONFIG_BUCKET", "CONFIG_KEY", "STREAM_NAME");
+    // ingest-api reads the lake for the suppression lists of erased people only (no writes, no key)
     assertThat(variables("ingest-api"))
-        .containsKeys("STREAM_NAME", "CONFIG_BUCKET")
+        .containsKeys("STREAM_NAME", "CONFIG_BUCKET", "LAKE_BUCKET", "TENANT_SECRETS")
         .containsEntry("CONFIG_KEY", "cdp.yaml")
-        .doesNotContainKeys("LAKE_BUCKET", "LAKE_KMS_KEY_ID");
+        .doesNotContainKeys("LAKE_KMS_KEY_ID", "DEDUP_TABLE");
     assertThat(variables("raw-to-clean"))
-        .containsKeys("LAKE_KMS_KEY_ID", "CONFIG_BUCKET", "CONFIG_KEY")
+        .containsKeys("LAKE_KMS_KEY_ID", "CONFIG_BUCKET", "CONFIG_KEY", "DEDUP_TABLE")
         .doesNotContainKeys("LAKE_BUCKET", "STREAM_NAME");
     assertThat(variables("authorizer"))
         .containsKeys("CONFIG_BUCKET", "CONFIG_KEY")
@@ -80,6 +81,33 @@ class PipelineStackTest {
                 .toString())
         .contains("DEDUP_TABLE")
         .doesNotContain("ReservedConcurrentExecutions");
+  }
+
+  @Test
+  void ingestApiReadsTheSuppressionListsOfTheLakeAndTheTenantSecrets() {
+    String ingest =
+        pipeline
+            .findResources(
+                "AWS::Lambda::Function",
+                Map.of("Properties", Map.of("FunctionName", "cdp-test-ingest-api")))
+            .values()
+            .toString();
+    assertThat(ingest).contains("LAKE_BUCKET", "TENANT_SECRETS", "cdp-test-tenant/");
+    String policies =
+        pipeline
+            .findResources(
+                "AWS::IAM::Policy",
+                Map.of(
+                    "Properties",
+                    Map.of(
+                        "Roles",
+                        Match.arrayWith(
+                            List.of(Map.of("Ref", Match.stringLikeRegexp("IngestApi.*")))))))
+            .values()
+            .toString();
+    assertThat(policies)
+        .contains("_state/privacy/*", "secretsmanager:GetSecretValue", ":secret:cdp-test-tenant/*")
+        .doesNotContain("clean/events/");
   }
 
   @Test

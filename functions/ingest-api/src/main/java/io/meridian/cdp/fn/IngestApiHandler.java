@@ -12,6 +12,7 @@ import io.meridian.cdp.ingest.IngestRequest;
 import io.meridian.cdp.ingest.IngestResponse;
 import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
+import io.meridian.cdp.ingest.SuppressionCheck;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.Tenants;
 import java.io.IOException;
@@ -40,16 +41,33 @@ public final class IngestApiHandler
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
   public IngestApiHandler() throws IOException {
+    this(AwsEnvironment.s3());
+  }
+
+  private IngestApiHandler(S3Client s3) throws IOException {
     this(
-        configFromS3(),
+        AwsEnvironment.config(s3),
         new KinesisEventSink(
-            AwsEnvironment.kinesis(), AwsEnvironment.require(AwsEnvironment.STREAM_NAME)));
+            AwsEnvironment.kinesis(), AwsEnvironment.require(AwsEnvironment.STREAM_NAME)),
+        // Suppression lists live in the lake; without LAKE_BUCKET nobody is suppressed.
+        AwsEnvironment.optional(AwsEnvironment.LAKE_BUCKET)
+            .<SuppressionCheck>map(
+                bucket -> AwsEnvironment.suppression(AwsEnvironment.lake(s3, bucket)))
+            .orElse(SuppressionCheck.NONE));
   }
 
   IngestApiHandler(CdpConfig config, EventSink sink) {
+    this(config, sink, SuppressionCheck.NONE);
+  }
+
+  /**
+   * @param suppression the erased people whose calls are answered but never stored (ADR 0021)
+   */
+  IngestApiHandler(CdpConfig config, EventSink sink, SuppressionCheck suppression) {
     Tenants tenants = new Tenants(config);
     this.ingest =
-        new IngestService(() -> tenants, sink, new RateLimiter(), new SegmentCallValidator());
+        new IngestService(
+            () -> tenants, sink, new RateLimiter(), new SegmentCallValidator(), suppression);
   }
 
   @Override
@@ -95,11 +113,5 @@ public final class IngestApiHandler
         .withBody(response.body())
         .withIsBase64Encoded(false)
         .build();
-  }
-
-  private static CdpConfig configFromS3() throws IOException {
-    try (S3Client s3 = AwsEnvironment.s3()) {
-      return AwsEnvironment.config(s3);
-    }
   }
 }

@@ -8,10 +8,15 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.ingest.Envelope;
+import io.meridian.cdp.lake.InMemoryObjectStore;
+import io.meridian.cdp.privacy.PrivacyKeys;
+import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.tenant.SourceConfig;
 import io.meridian.cdp.tenant.TenantConfig;
 import io.meridian.cdp.tenant.TestTenants;
 import io.meridian.cdp.tenant.WriteKeys;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +80,37 @@ class IngestApiHandlerTest {
     assertThat(response.getStatusCode()).isEqualTo(403);
     assertThat(body(response).path("code").asText()).isEqualTo("forbidden");
     assertThat(sink.envelopes).isEmpty();
+  }
+
+  @Test
+  void answersButNeverStoresTheCallsOfAnErasedPerson() throws Exception {
+    InMemoryObjectStore lake = new InMemoryObjectStore();
+    Suppression suppression =
+        new Suppression(
+            lake,
+            new PrivacyKeys(ref -> "test-privacy-key-0123456789", t -> PrivacyKeys.awsRef("t/", t)),
+            Duration.ZERO,
+            Clock.systemUTC());
+    // what an erasure of the batch's person lists: their identifiers, as keyed hashes
+    suppression.add(
+        "acme",
+        "erasure-1",
+        List.of(
+            suppression.hash("acme", "user_id", "u-1001"),
+            suppression.hash("acme", "anonymous_id", "anon-77"),
+            suppression.hash("acme", "email", "ada.lovelace@example.com")));
+    IngestApiHandler withSuppression = new IngestApiHandler(Fixtures.config(), sink, suppression);
+
+    APIGatewayV2HTTPResponse response = withSuppression.handleRequest(event("batch.json"), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    // the three valid calls are suppressed; the invalid one (no event name) is kept for the
+    // quarantine, as every invalid call is (PRIVACY.md: a known limit of suppression)
+    assertThat(body(response).path("suppressed").asInt()).isEqualTo(3);
+    assertThat(sink.envelopes)
+        .extracting(Envelope::messageId)
+        .containsExactly("ajs-next-1795514401200-a4");
+    assertThat(response.getBody()).doesNotContain("ada.lovelace", "u-1001");
   }
 
   @Test

@@ -95,6 +95,7 @@ class DeployedPipelineOnMotoIT {
     env.put("STREAM_NAME", STREAM);
     env.put("DEDUP_TABLE", DEDUP);
     env.put("LAKE_KMS_KEY_ID", dataKey);
+    env.put("TENANT_SECRETS", "cdp-e2e-tenant/");
   }
 
   @Test

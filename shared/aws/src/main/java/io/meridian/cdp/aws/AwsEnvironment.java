@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>{@value #STREAM_NAME}: the Kinesis data stream of accepted events.
  *   <li>{@value #CONFIG_BUCKET} and {@value #CONFIG_KEY}: where {@code cdp.yaml} (tenants, sources,
  *       write key hashes) is stored.
+ *   <li>{@value #TENANT_SECRETS}: the name prefix of the deployment's tenant secrets in Secrets
+ *       Manager, such as {@code cdp-prod-tenant/} (privacy keys, PII hash secrets).
  *   <li>{@value #S3_FORCE_PATH_STYLE}: optional; {@code true} addresses buckets in the path ({@code
  *       http://host/bucket/key}) instead of the host name, for S3 emulators and S3-compatible
  *       stores that have no per-bucket host names. Unset on AWS.
@@ -38,6 +40,7 @@ public final class AwsEnvironment {
   public static final String CONFIG_BUCKET = "CONFIG_BUCKET";
   public static final String CONFIG_KEY = "CONFIG_KEY";
   public static final String S3_FORCE_PATH_STYLE = "CDP_S3_FORCE_PATH_STYLE";
+  public static final String TENANT_SECRETS = "TENANT_SECRETS";
 
   private AwsEnvironment() {}
 
@@ -116,6 +119,23 @@ public final class AwsEnvironment {
             .<io.meridian.cdp.secret.KeyService>map(id -> new KmsKeyService(kms(), id))
             .orElse(NO_KMS_KEY);
     return lake -> new io.meridian.cdp.privacy.PiiKeys(lake, keys, secrets);
+  }
+
+  /**
+   * The tenants' suppression lists (erased people, ADR 0021) in {@code lake}, keyed by each
+   * tenant's privacy key {@code <}{@value #TENANT_SECRETS}{@code >privacy-<tenant>} in Secrets
+   * Manager and re-read every minute. A tenant nobody was erased from costs one listing a minute
+   * and no secret.
+   */
+  public static io.meridian.cdp.privacy.Suppression suppression(ObjectStore lake) {
+    String prefix = require(TENANT_SECRETS);
+    return new io.meridian.cdp.privacy.Suppression(
+        lake,
+        new io.meridian.cdp.privacy.PrivacyKeys(
+            new SecretsManagerSecretStore(secretsManager()),
+            tenant -> io.meridian.cdp.privacy.PrivacyKeys.awsRef(prefix, tenant)),
+        java.time.Duration.ofMinutes(1),
+        java.time.Clock.systemUTC());
   }
 
   private static final io.meridian.cdp.secret.KeyService NO_KMS_KEY =

@@ -76,7 +76,9 @@ class ErasureOnS3IT {
     new ResolveIdentities(curated).run("acme", IdentityRules.defaults(), "US");
     new BuildProfiles(curated).run("acme", IdentityRules.defaults());
 
-    PrivacyKeys keys = new PrivacyKeys(ref -> "moto-test-privacy-key-0123", PrivacyKeys::awsRef);
+    PrivacyKeys keys =
+        new PrivacyKeys(
+            ref -> "moto-test-privacy-key-0123", t -> PrivacyKeys.awsRef("cdp-test-tenant/", t));
     Clock clock = Clock.systemUTC();
     TenantConfig acme =
         new TenantConfig(
@@ -105,7 +107,7 @@ class ErasureOnS3IT {
             StandardCharsets.UTF_8);
     assertThat(left).contains("\"b1\"").doesNotContain("\"a1\"");
     assertThat(done.report().path("signature").path("key").asText())
-        .isEqualTo("secretsmanager:cdp/privacy/acme");
+        .isEqualTo("secretsmanager:cdp-test-tenant/privacy-acme");
     assertThat(ErasureReport.verify(keys, store.get(done.reportKey()).orElseThrow()).valid())
         .isTrue();
   }

@@ -48,9 +48,12 @@ public final class PrivacyKeys {
     return new SecretRef("file", "privacy-" + Ids.require("tenant", tenant));
   }
 
-  /** {@code secretsmanager:cdp/privacy/<tenant>}: a Secrets Manager secret. */
-  public static SecretRef awsRef(String tenant) {
-    return new SecretRef("secretsmanager", "cdp/privacy/" + Ids.require("tenant", tenant));
+  /**
+   * {@code secretsmanager:<prefix>privacy-<tenant>}: a Secrets Manager secret among the
+   * deployment's tenant secrets ({@code prefix} such as {@code cdp-prod-tenant/}).
+   */
+  public static SecretRef awsRef(String prefix, String tenant) {
+    return new SecretRef("secretsmanager", prefix + "privacy-" + Ids.require("tenant", tenant));
   }
 
   public SecretRef ref(String tenant) {
