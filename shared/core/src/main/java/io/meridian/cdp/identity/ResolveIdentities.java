@@ -32,25 +32,18 @@ import java.util.concurrent.TimeUnit;
 public final class ResolveIdentities {
   /** Columns read from clean.events. */
   static final TableSchema EVENT_COLUMNS =
-      new TableSchema(
-          "events",
-          CleanTables.EVENTS.columns().stream()
-              .filter(
-                  c ->
-                      List.of(
-                              "message_id",
-                              "type",
-                              "event",
-                              "user_id",
-                              "anonymous_id",
-                              "previous_id",
-                              "timestamp",
-                              "received_at",
-                              "properties",
-                              "traits",
-                              "context")
-                          .contains(c.name()))
-              .toList());
+      CleanTables.EVENTS.project(
+          "message_id",
+          "type",
+          "event",
+          "user_id",
+          "anonymous_id",
+          "previous_id",
+          "timestamp",
+          "received_at",
+          "properties",
+          "traits",
+          "context");
 
   private final CuratedStore store;
 

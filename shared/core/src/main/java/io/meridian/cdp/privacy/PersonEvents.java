@@ -27,26 +27,19 @@ import java.util.TreeSet;
 final class PersonEvents {
   /** Columns read to find a person's events. */
   static final TableSchema SCAN =
-      new TableSchema(
-          "events",
-          CleanTables.EVENTS.columns().stream()
-              .filter(
-                  c ->
-                      List.of(
-                              "source",
-                              "message_id",
-                              "type",
-                              "event",
-                              "user_id",
-                              "anonymous_id",
-                              "previous_id",
-                              "timestamp",
-                              "received_at",
-                              "properties",
-                              "traits",
-                              "context")
-                          .contains(c.name()))
-              .toList());
+      CleanTables.EVENTS.project(
+          "source",
+          "message_id",
+          "type",
+          "event",
+          "user_id",
+          "anonymous_id",
+          "previous_id",
+          "timestamp",
+          "received_at",
+          "properties",
+          "traits",
+          "context");
 
   private PersonEvents() {}
 
