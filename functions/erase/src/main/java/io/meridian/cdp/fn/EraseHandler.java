@@ -13,6 +13,7 @@ import io.meridian.cdp.privacy.Erasure;
 import io.meridian.cdp.privacy.ErasureRequests;
 import io.meridian.cdp.privacy.PrivacyKeys;
 import io.meridian.cdp.privacy.Suppression;
+import io.meridian.cdp.secret.SecretRef;
 import io.meridian.cdp.secret.SecretStore;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.Tenants;
@@ -47,9 +48,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Environment: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}, {@code CONFIG_BUCKET}
  * and {@code CONFIG_KEY} ({@code cdp.yaml} is read on every invocation), {@code TENANT_SECRETS}
  * (the tenant's privacy key is {@code <TENANT_SECRETS>privacy-<tenant>} in Secrets Manager), {@code
- * AWS_REGION}. Parquet files are assembled in {@code /tmp/cdp-work}. The function runs as the
- * erasure role, the only principal that may delete raw versions (ADR 0012), with a reserved
- * concurrency of 1: erasures, and their appends to the audit log, run one at a time.
+ * AUDIT_SECRET} (the Secrets Manager secret that signs the audit log's head), {@code AWS_REGION}.
+ * Parquet files are assembled in {@code /tmp/cdp-work}. The function runs as the erasure role, the
+ * only principal that may delete raw versions (ADR 0012), with a reserved concurrency of 1:
+ * erasures run one at a time (they switch curated pointers).
  */
 public final class EraseHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -83,6 +85,7 @@ public final class EraseHandler
         },
         new SecretsManagerSecretStore(AwsEnvironment.secretsManager()),
         AwsEnvironment.require(AwsEnvironment.TENANT_SECRETS),
+        AwsEnvironment.require(AwsEnvironment.AUDIT_SECRET),
         CurateTask.WORK_DIR,
         Clock.systemUTC(),
         RESERVE);
@@ -93,6 +96,7 @@ public final class EraseHandler
    * @param config the tenant config in force, asked on every invocation
    * @param secrets where the tenants' privacy keys are
    * @param tenantSecrets the name prefix of the tenant secrets, such as {@code cdp-prod-tenant/}
+   * @param auditSecret the name of the secret whose value signs the audit log's head (ADR 0027)
    * @param workDir where Parquet files are assembled before they are stored
    * @param reserve no step is started with less time left than this
    */
@@ -101,13 +105,21 @@ public final class EraseHandler
       Supplier<CdpConfig> config,
       SecretStore secrets,
       String tenantSecrets,
+      String auditSecret,
       Path workDir,
       Clock clock,
       Duration reserve) {
     this.lake = lake;
     this.config = config;
     this.keys = new PrivacyKeys(secrets, t -> PrivacyKeys.awsRef(tenantSecrets, t));
-    this.audit = new AuditLog(lake, AuditLog.DEFAULT_PREFIX, clock);
+    // No lock in common between instances: the lake store's conditional writes keep one chain.
+    this.audit =
+        new AuditLog(
+            lake,
+            AuditLog.DEFAULT_PREFIX,
+            clock,
+            () -> () -> {},
+            AuditLog.hmac(secrets, new SecretRef("secretsmanager", auditSecret)));
     this.workDir = workDir;
     this.clock = clock;
     this.reserve = reserve;

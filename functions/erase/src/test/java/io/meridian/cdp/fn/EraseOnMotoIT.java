@@ -55,6 +55,7 @@ class EraseOnMotoIT {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
 
   private static final String PRIVACY_KEY = "moto-privacy-key-of-acme-0123456789";
+  private static final String AUDIT_KEY = "moto-audit-head-key-0123456789";
   private static final String RAW_KEY =
       "raw/tenant=acme/source=web/dt=2026-11-01/hour=00/b0.jsonl.gz";
 
@@ -76,6 +77,7 @@ class EraseOnMotoIT {
     var sm = MOTO.secretsManager();
     if (sm.listSecrets(r -> r.filters(f -> f.key("name").values(secret))).secretList().isEmpty()) {
       sm.createSecret(r -> r.name(secret).secretString(PRIVACY_KEY));
+      sm.createSecret(r -> r.name("cdp-it-audit-head-key").secretString(AUDIT_KEY));
     }
     config = Fixtures.config();
     List<Call> calls =
@@ -131,9 +133,21 @@ class EraseOnMotoIT {
         () -> config,
         new SecretsManagerSecretStore(MOTO.secretsManager()),
         "cdp-it-tenant/",
+        "cdp-it-audit-head-key",
         work.resolve("work"),
         Clock.systemUTC(),
         Duration.ofMinutes(5));
+  }
+
+  private AuditLog auditLog(String key) {
+    return new AuditLog(
+        lake,
+        AuditLog.DEFAULT_PREFIX,
+        Clock.systemUTC(),
+        () -> () -> {},
+        AuditLog.hmac(
+            ref -> key,
+            new io.meridian.cdp.secret.SecretRef("secretsmanager", "cdp-it-audit-head-key")));
   }
 
   private PrivacyKeys keys() {
@@ -178,8 +192,11 @@ class EraseOnMotoIT {
     assertThat(left).contains("\"b1\"").doesNotContain("\"a1\"").doesNotContain("\"a2\"");
     assertThat(s3.listObjectVersions(b -> b.bucket(bucket).prefix(RAW_KEY)).versions()).hasSize(1);
     // audited, with a hash of the identifier only
-    AuditLog audit = new AuditLog(lake, AuditLog.DEFAULT_PREFIX, Clock.systemUTC());
+    // the head is signed with the audit key from Secrets Manager: only that key verifies it
+    AuditLog audit = auditLog(AUDIT_KEY);
     assertThat(audit.verify().intact()).isTrue();
+    assertThat(auditLog("some-other-key-0123456789").verify().problem().orElseThrow().reason())
+        .startsWith("head signature mismatch");
     var entries = audit.read(Instant.EPOCH);
     assertThat(entries).hasSize(1);
     assertThat(entries.get(0).event().action()).isEqualTo("privacy.erase");
@@ -216,8 +233,9 @@ class EraseOnMotoIT {
                 .valid())
         .isTrue();
     var results =
-        new AuditLog(lake, AuditLog.DEFAULT_PREFIX, Clock.systemUTC())
-            .read(Instant.EPOCH).stream().map(e -> e.event().details().get("result")).toList();
+        auditLog(AUDIT_KEY).read(Instant.EPOCH).stream()
+            .map(e -> e.event().details().get("result"))
+            .toList();
     assertThat(results)
         .containsExactly(
             "in progress; continues at step " + first.get("nextStep"), "erased (resumed)");

@@ -80,6 +80,7 @@ class LambdaJarIT {
                   Supplier.class,
                   jar.type("io.meridian.cdp.secret.SecretStore"),
                   String.class,
+                  String.class,
                   Path.class,
                   Clock.class,
                   Duration.class),
@@ -87,6 +88,7 @@ class LambdaJarIT {
               configSource,
               secrets,
               "cdp-test-tenant/",
+              "cdp-test-audit-head-key",
               temp.resolve("work"),
               Clock.systemUTC(),
               Duration.ofMinutes(5));
