@@ -52,7 +52,8 @@ public record FunctionSpec(
     CONFIG_BUCKET,
     CONFIG_KEY,
     DEDUP_TABLE,
-    TENANT_SECRETS
+    TENANT_SECRETS,
+    AUDIT_SECRET
   }
 
   public FunctionSpec {

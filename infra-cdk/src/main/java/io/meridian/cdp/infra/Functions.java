@@ -124,6 +124,51 @@ public final class Functions {
           List.of(),
           false);
 
+  /**
+   * The erase state machine's task (ADR 0021): erases a person from clean, curated, quarantine and
+   * raw data, writes the suppression list, the signed report and the audit log. Runs as the data
+   * stack's erasure role (the only principal that may delete raw versions, ADR 0012), one at a
+   * time: erasures switch curated pointers and append to the audit log.
+   */
+  public static final FunctionSpec ERASE =
+      new FunctionSpec(
+          "Erase",
+          "erase",
+          HANDLER_PACKAGE + "EraseHandler",
+          3008,
+          900,
+          4096,
+          false,
+          Optional.of(1),
+          Set.of(
+              Env.LAKE_BUCKET,
+              Env.LAKE_KMS_KEY_ID,
+              Env.CONFIG_BUCKET,
+              Env.CONFIG_KEY,
+              Env.TENANT_SECRETS,
+              Env.AUDIT_SECRET),
+          List.of(
+              "clean/events/",
+              "curated/",
+              "_state/curated/",
+              "quarantine/records/",
+              "raw/",
+              "_state/privacy/",
+              "_privacy/",
+              "_audit/"),
+          List.of(
+              "clean/events/",
+              "curated/",
+              "_state/curated/",
+              "quarantine/records/",
+              "raw/",
+              "_state/privacy/",
+              "_privacy/",
+              "_audit/"),
+          // earlier versions of rewritten raw objects (ADR 0012); nothing else is deleted
+          List.of("raw/"),
+          false);
+
   /** All of them, in pipeline order. */
   public static final List<FunctionSpec> ALL =
       List.of(
@@ -133,7 +178,8 @@ public final class Functions {
           RAW_TO_CLEAN,
           RESOLVE_IDENTITIES,
           BUILD_PROFILES,
-          PROFILE_API);
+          PROFILE_API,
+          ERASE);
 
   private Functions() {}
 

@@ -141,6 +141,15 @@ final class NagSuppressionsForCdp {
                 GRANT_ACTIONS,
                 BUCKET_PREFIX_OBJECTS)),
         true);
+    NagSuppressions.addResourceSuppressions(
+        data.auditHeadKey(),
+        List.of(
+            suppress(
+                "AwsSolutions-SMG4",
+                "The audit head key signs the current head of the audit log (ADR 0027): rotating"
+                    + " it must re-sign the head in the same step, which Secrets Manager's rotation"
+                    + " cannot do; rotate by hand as docs/DEPLOY.md says")),
+        true);
   }
 
   private static void functionRole(IConstruct role) {

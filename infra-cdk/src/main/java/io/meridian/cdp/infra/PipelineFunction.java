@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -41,7 +42,7 @@ public final class PipelineFunction extends Construct {
   private final FunctionSpec spec;
   private final Function function;
   private final Alias alias;
-  private final Role role;
+  private final IRole role;
 
   /**
    * @param environment values of the variables {@code spec} declares
@@ -53,6 +54,20 @@ public final class PipelineFunction extends Construct {
       DeployConfig config,
       Path repoRoot,
       Map<FunctionSpec.Env, String> environment) {
+    this(scope, spec, config, repoRoot, environment, null);
+  }
+
+  /**
+   * @param executionRole a role defined elsewhere to run as (the erasure role), or null for a role
+   *     of its own
+   */
+  public PipelineFunction(
+      Construct scope,
+      FunctionSpec spec,
+      DeployConfig config,
+      Path repoRoot,
+      Map<FunctionSpec.Env, String> environment,
+      IRole executionRole) {
     super(scope, spec.id());
     this.spec = spec;
     Path jar = spec.jar(repoRoot).toAbsolutePath().normalize();
@@ -74,12 +89,14 @@ public final class PipelineFunction extends Construct {
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
     this.role =
-        Role.Builder.create(this, "Role")
-            .roleName(name)
-            .description("Execution role of " + name + " (least privilege, see infra-cdk)")
-            .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-            .build();
-    role.addToPolicy(
+        executionRole != null
+            ? executionRole
+            : Role.Builder.create(this, "Role")
+                .roleName(name)
+                .description("Execution role of " + name + " (least privilege, see infra-cdk)")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .build();
+    role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
             .resources(List.of(logs.getLogGroupArn(), logs.getLogGroupArn() + ":*"))
@@ -141,7 +158,7 @@ public final class PipelineFunction extends Construct {
     return alias;
   }
 
-  public Role role() {
+  public IRole role() {
     return role;
   }
 

@@ -14,13 +14,16 @@ import software.amazon.awscdk.SecretValue;
 import software.amazon.awscdk.SecretsManagerSecretOptions;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpLambdaAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpLambdaAuthorizerProps;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpLambdaResponseType;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpStepFunctionsIntegration;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpIntegrationSubtype;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
 import software.amazon.awscdk.services.events.ApiDestination;
@@ -34,7 +37,12 @@ import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.ApiDestinationProps;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
+import software.amazon.awscdk.services.iam.FromRoleArnOptions;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
@@ -84,6 +92,7 @@ public final class PipelineStack extends Stack {
   private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
   private final List<HttpRoute> profileRoutes = new ArrayList<>();
   private final List<HttpRoute> browserRoutes = new ArrayList<>();
+  private final List<HttpRoute> erasureRoutes = new ArrayList<>();
   private final HttpApi api;
   private final EventBus activationBus;
 
@@ -105,8 +114,12 @@ public final class PipelineStack extends Stack {
     env.put(FunctionSpec.Env.CONFIG_KEY, StatefulStack.CONFIG_KEY);
     env.put(FunctionSpec.Env.DEDUP_TABLE, data.dedupTable().getTableName());
     env.put(FunctionSpec.Env.TENANT_SECRETS, config.name("tenant") + "/");
+    env.put(FunctionSpec.Env.AUDIT_SECRET, config.name("audit-head-key"));
     for (FunctionSpec spec : Functions.ALL) {
-      PipelineFunction fn = new PipelineFunction(this, spec, config, repoRoot, env);
+      PipelineFunction fn =
+          spec.equals(Functions.ERASE)
+              ? new PipelineFunction(this, spec, config, repoRoot, env, erasureRole(data))
+              : new PipelineFunction(this, spec, config, repoRoot, env);
       grant(fn, data, config);
       functions.put(spec.id(), fn);
     }
@@ -149,9 +162,13 @@ public final class PipelineStack extends Stack {
     if (spec.writesStream()) {
       data.stream().grantWrite(fn.role());
     }
+    if (spec.environment().contains(FunctionSpec.Env.AUDIT_SECRET)) {
+      data.auditHeadKey().grantRead(fn.role()); // signs the audit log's head (ADR 0027)
+    }
     if (spec.equals(Functions.RAW_TO_CLEAN)
         || spec.equals(Functions.PROFILE_API)
-        || spec.equals(Functions.INGEST_API)) {
+        || spec.equals(Functions.INGEST_API)
+        || spec.equals(Functions.ERASE)) {
       // Tenant secrets are Secrets Manager secrets named cdp-<env>-tenant/... (docs/DEPLOY.md): the
       // hash secrets of PII policies (ADR 0020) and the privacy keys of suppression lists (ADR
       // 0021); PII data keys are wrapped by the data key.
@@ -425,6 +442,9 @@ public final class PipelineStack extends Stack {
       fn.alias().grantInvoke(sm);
     }
     stateMachines.put(definition.name(), sm);
+    if (definition.name().equals("erase")) {
+      erasureRequests(config, sm);
+    }
 
     if (definition.name().equals("curate")) {
       Queue dlq = deadLetterQueue(config, "curate-schedule");
@@ -516,6 +536,63 @@ public final class PipelineStack extends Stack {
             .build();
     deadLetterQueues.put(name, q);
     return q;
+  }
+
+  /**
+   * The data stack's erasure role (ADR 0012), imported so that the erase function's grants are
+   * policies of this stack (the data stack must not depend on this one).
+   */
+  private IRole erasureRole(StatefulStack data) {
+    return Role.fromRoleArn(
+        this,
+        "ErasureRole",
+        data.rawErasureRole().getRoleArn(),
+        FromRoleArnOptions.builder().mutable(true).build());
+  }
+
+  /**
+   * How an erasure starts (ADR 0021, events/erasure-requested): an {@code Erasure Requested} event
+   * of source {@code cdp.privacy} on the account's default bus (IAM decides who may put it), or
+   * {@code POST /v1/privacy/erasures} on the HTTP API with IAM (SigV4) authorization, whose body is
+   * the same event, given to StartExecution. Write keys never reach this route.
+   */
+  private void erasureRequests(DeployConfig config, StateMachine erase) {
+    Queue dlq = deadLetterQueue(config, "erasure-requested");
+    Rule.Builder.create(this, "ErasureRequested")
+        .ruleName(config.name("erasure-requested"))
+        .description("An erasure was requested (events/erasure-requested): run the erase machine")
+        .eventPattern(
+            EventPattern.builder()
+                .source(List.of("cdp.privacy"))
+                .detailType(List.of("Erasure Requested"))
+                .build())
+        .targets(
+            List.of(
+                new SfnStateMachine(
+                    erase,
+                    SfnStateMachineProps.builder()
+                        .deadLetterQueue(dlq)
+                        .retryAttempts(8)
+                        .maxEventAge(Duration.hours(24))
+                        .build())))
+        .build();
+    erasureRoutes.addAll(
+        api.addRoutes(
+            AddRoutesOptions.builder()
+                .path("/v1/privacy/erasures")
+                .methods(List.of(HttpMethod.POST))
+                .integration(
+                    HttpStepFunctionsIntegration.Builder.create("Erase")
+                        .stateMachine(erase)
+                        .subtype(HttpIntegrationSubtype.STEPFUNCTIONS_START_EXECUTION)
+                        .build())
+                .authorizer(new HttpIamAuthorizer())
+                .build()));
+  }
+
+  /** {@code POST /v1/privacy/erasures}: IAM-authorized, starts the erase state machine. */
+  public List<HttpRoute> erasureRoutes() {
+    return erasureRoutes;
   }
 
   public Map<String, PipelineFunction> functions() {

@@ -40,6 +40,8 @@ import software.amazon.awscdk.services.s3.NoncurrentVersionTransition;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.StorageClass;
 import software.amazon.awscdk.services.s3.Transition;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
@@ -59,6 +61,9 @@ public final class StatefulStack extends Stack {
   /** Prefixes of the raw zone: nothing received may be deleted or its versions destroyed. */
   public static final List<String> RAW_PREFIXES = List.of("raw/", "_unroutable/raw/");
 
+  /** Where the audit log of privileged actions is kept in the lake (ADR 0018, 0027). */
+  public static final String AUDIT_PREFIX = "_audit/";
+
   private final Key dataKey;
   private final Key auditKey;
   private final Bucket accessLogs;
@@ -70,6 +75,7 @@ public final class StatefulStack extends Stack {
   private final Table dedupTable;
   private final Table configTable;
   private final Role rawErasureRole;
+  private final Secret auditHeadKey;
   private final Topic alarmTopic;
   private final List<LakeTables.LakeTable> tables;
   private final Map<String, CfnDatabase> databases = new LinkedHashMap<>();
@@ -176,6 +182,18 @@ public final class StatefulStack extends Stack {
             .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
             .build();
     protectRawZone(lake, rawErasureRole);
+    // ADR 0027: the audit log in the lake is append-only, its head signed with this key.
+    protectAuditLog(lake);
+    this.auditHeadKey =
+        Secret.Builder.create(this, "AuditHeadKey")
+            .secretName(config.name("audit-head-key"))
+            .description(
+                "Signs the head of the audit log in the lake (HMAC-SHA256, ADR 0027); read by the"
+                    + " functions that append to it")
+            .generateSecretString(
+                SecretStringGenerator.builder().passwordLength(64).excludePunctuation(true).build())
+            .removalPolicy(keep)
+            .build();
 
     this.stream =
         Stream.Builder.create(this, "Events")
@@ -384,6 +402,27 @@ public final class StatefulStack extends Stack {
             .build());
   }
 
+  /**
+   * ADR 0027: nobody — the erasure role included — may delete audit objects or their versions, so
+   * an overwrite only adds a version and every earlier one stays readable (no lifecycle rule
+   * expires versions under {@code _audit/}).
+   */
+  private static void protectAuditLog(Bucket lake) {
+    lake.addToResourcePolicy(
+        PolicyStatement.Builder.create()
+            .sid("AuditLogIsAppendOnly")
+            .effect(Effect.DENY)
+            .principals(List.of(new AnyPrincipal()))
+            .actions(
+                List.of(
+                    "s3:DeleteObject",
+                    "s3:DeleteObjectVersion",
+                    "s3:PutObjectRetention",
+                    "s3:BypassGovernanceRetention"))
+            .resources(List.of(lake.arnForObjects(AUDIT_PREFIX + "*")))
+            .build());
+  }
+
   private Table table(
       DeployConfig config, String id, String name, RemovalPolicy keep, String purpose) {
     Table t =
@@ -555,6 +594,11 @@ public final class StatefulStack extends Stack {
 
   public Table configTable() {
     return configTable;
+  }
+
+  /** The Secrets Manager secret that signs the audit log's head (ADR 0027). */
+  public Secret auditHeadKey() {
+    return auditHeadKey;
   }
 
   public Role rawErasureRole() {

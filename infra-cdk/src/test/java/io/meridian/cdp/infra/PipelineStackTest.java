@@ -176,7 +176,8 @@ class PipelineStackTest {
         PipelineStack.ENDPOINTS.size()
             + PipelineStack.BROWSER_ENDPOINTS.size()
             + 1 // CORS preflight
-            + PipelineStack.PROFILE_PATHS.size());
+            + PipelineStack.PROFILE_PATHS.size()
+            + 1); // POST /v1/privacy/erasures (IAM, EraseStackTest)
     for (String endpoint : PipelineStack.ENDPOINTS) {
       pipeline.hasResourceProperties(
           "AWS::ApiGatewayV2::Route",
@@ -410,7 +411,8 @@ class PipelineStackTest {
             "AlarmActions",
             List.of(Match.anyValue())));
     int queues = pipeline.findResources("AWS::SQS::Queue").size();
-    assertThat(queues).isEqualTo(4); // stream-to-raw, raw-to-clean, curate schedule, acme-crm
+    // stream-to-raw, raw-to-clean, curate schedule, acme-crm, erasure-requested
+    assertThat(queues).isEqualTo(5);
     assertThat(
             pipeline.findResources(
                 "AWS::CloudWatch::Alarm",

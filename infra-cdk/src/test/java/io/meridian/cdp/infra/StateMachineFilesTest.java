@@ -71,6 +71,47 @@ class StateMachineFilesTest {
   }
 
   @Test
+  void theEraseTaskIsTheEraseFunctionWithRetryAndCatchAndAnInProgressLoop() throws Exception {
+    StateMachineFiles.Definition erase =
+        StateMachineFiles.read(SynthesizedApp.REPO_ROOT.resolve("statemachines/erase.asl.json"));
+    assertThat(erase.placeholders()).containsExactly("EraseFunctionArn");
+    assertThat(erase.function("EraseFunctionArn")).contains(Functions.ERASE);
+    JsonNode states = JSON.readTree(erase.file().toFile()).get("States");
+    JsonNode task = states.get("Erase");
+    assertThat(task.get("Retry")).isNotEmpty();
+    assertThat(task.get("Catch").get(0).get("ErrorEquals").toString()).contains("States.ALL");
+    assertThat(states.get(task.get("Catch").get(0).get("Next").asText()).get("Type").asText())
+        .isEqualTo("Fail");
+    JsonNode loop = states.get(task.get("Next").asText()).get("Choices").get(0);
+    assertThat(loop.get("StringEquals").asText()).isEqualTo("in_progress");
+    assertThat(loop.get("Next").asText()).isEqualTo("Erase");
+  }
+
+  @Test
+  void everyTaskOfEveryFileRetriesAndCatches() throws Exception {
+    for (StateMachineFiles.Definition d :
+        StateMachineFiles.in(SynthesizedApp.REPO_ROOT.resolve("statemachines"))) {
+      List<JsonNode> tasks = new ArrayList<>();
+      taskStates(JSON.readTree(d.file().toFile()), tasks);
+      for (JsonNode t : tasks) {
+        assertThat(t.path("Retry")).as(d.file() + " " + t.path("Resource")).isNotEmpty();
+        assertThat(t.path("Catch")).as(d.file() + " " + t.path("Resource")).isNotEmpty();
+      }
+    }
+  }
+
+  private static void taskStates(JsonNode node, List<JsonNode> into) {
+    if (node.isObject()) {
+      if ("Task".equals(node.path("Type").asText())) {
+        into.add(node);
+      }
+      node.fields().forEachRemaining(e -> taskStates(e.getValue(), into));
+    } else if (node.isArray()) {
+      node.forEach(n -> taskStates(n, into));
+    }
+  }
+
+  @Test
   void aPlaceholderNamingNoFunctionFindsNone(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("other.asl.json");
     Files.writeString(

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       write key hashes) is stored.
  *   <li>{@value #TENANT_SECRETS}: the name prefix of the deployment's tenant secrets in Secrets
  *       Manager, such as {@code cdp-prod-tenant/} (privacy keys, PII hash secrets).
+ *   <li>{@value #AUDIT_SECRET}: the name of the Secrets Manager secret that signs the head of the
+ *       audit log in the lake ({@code _audit/}, ADR 0027).
  *   <li>{@value #S3_FORCE_PATH_STYLE}: optional; {@code true} addresses buckets in the path ({@code
  *       http://host/bucket/key}) instead of the host name, for S3 emulators and S3-compatible
  *       stores that have no per-bucket host names. Unset on AWS.
@@ -41,6 +43,7 @@ public final class AwsEnvironment {
   public static final String CONFIG_KEY = "CONFIG_KEY";
   public static final String S3_FORCE_PATH_STYLE = "CDP_S3_FORCE_PATH_STYLE";
   public static final String TENANT_SECRETS = "TENANT_SECRETS";
+  public static final String AUDIT_SECRET = "AUDIT_SECRET";
 
   private AwsEnvironment() {}
 

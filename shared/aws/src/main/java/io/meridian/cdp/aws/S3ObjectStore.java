@@ -1,5 +1,6 @@
 package io.meridian.cdp.aws;
 
+import io.meridian.cdp.lake.ConditionalWrites;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.lake.ObjectVersions;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * leading or trailing {@code /}), so that a key valid here is valid locally and the other way
  * round.
  */
-public final class S3ObjectStore implements ObjectStore, ObjectVersions {
+public final class S3ObjectStore implements ObjectStore, ObjectVersions, ConditionalWrites {
   private static final int DEFAULT_PAGE_SIZE = 1_000;
 
   private final S3Client s3;
@@ -113,6 +114,47 @@ public final class S3ObjectStore implements ObjectStore, ObjectVersions {
       return Optional.empty();
     } catch (SdkException e) {
       throw failure("get", k, e);
+    }
+  }
+
+  @Override
+  public Optional<Tagged> getTagged(String key) throws IOException {
+    String k = s3Key(key);
+    try {
+      var r = s3.getObjectAsBytes(b -> b.bucket(bucket).key(k));
+      return Optional.of(new Tagged(r.asByteArray(), r.response().eTag()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("get", k, e);
+    }
+  }
+
+  /**
+   * A {@code PutObject} with {@code If-Match: <tag>}, or {@code If-None-Match: *} when {@code
+   * expectedTag} is null (S3 conditional writes). 412 Precondition Failed, 409 (a concurrent
+   * conditional write to the same key) and 404 (If-Match on an object that is gone) mean another
+   * writer came first.
+   */
+  @Override
+  public Optional<String> putIf(String key, byte[] content, String expectedTag) throws IOException {
+    String k = s3Key(key);
+    PutObjectRequest.Builder request = putRequest(k).toBuilder();
+    if (expectedTag == null) {
+      request.ifNoneMatch("*");
+    } else {
+      request.ifMatch(expectedTag);
+    }
+    try {
+      return Optional.of(s3.putObject(request.build(), RequestBody.fromBytes(content)).eTag());
+    } catch (S3Exception e) {
+      int status = e.statusCode();
+      if (status == 412 || status == 409 || (status == 404 && expectedTag != null)) {
+        return Optional.empty();
+      }
+      throw failure("conditional put", k, e);
+    } catch (SdkException e) {
+      throw failure("conditional put", k, e);
     }
   }
 

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.cdp.event.Json;
+import io.meridian.cdp.lake.ConditionalWrites;
 import io.meridian.cdp.lake.ObjectStore;
+import io.meridian.cdp.secret.SecretRef;
+import io.meridian.cdp.secret.SecretStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -26,6 +30,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The tamper-evident audit log of privileged actions (ADR 0018): JSON Lines in one object per UTC
@@ -59,13 +65,59 @@ public final class AuditLog {
     Closeable acquire() throws IOException;
   }
 
+  /**
+   * Signs the head object (ADR 0027), so that whoever rewrites the chain and the head together
+   * without the key is found out by {@link #verify()}; {@link #hmac} is the implementation.
+   */
+  @FunctionalInterface
+  public interface HeadSigner {
+    /** The signature of {@code canonicalHead}, as text. */
+    String sign(byte[] canonicalHead);
+  }
+
+  /**
+   * HMAC-SHA256 with the key {@code ref} of the secret store (read once, at the first use; at least
+   * 16 characters): {@code hmac-sha256:<hex>}.
+   */
+  public static HeadSigner hmac(SecretStore secrets, SecretRef ref) {
+    byte[][] key = new byte[1][];
+    return head -> {
+      synchronized (key) {
+        if (key[0] == null) {
+          String secret = secrets.secret(ref);
+          if (secret.length() < 16) {
+            throw new IllegalStateException("audit key " + ref + " is shorter than 16 characters");
+          }
+          key[0] = secret.getBytes(StandardCharsets.UTF_8);
+        }
+      }
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key[0], "HmacSHA256"));
+        return "hmac-sha256:" + HexFormat.of().formatHex(mac.doFinal(head));
+      } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+        throw new IllegalStateException("HMAC-SHA256 is part of every Java runtime", e);
+      }
+    };
+  }
+
+  /** How many times an append starts over after losing a race for the head. */
+  static final int MAX_ATTEMPTS = 50;
+
   private final ObjectStore store;
   private final String prefix;
   private final Clock clock;
   private final AppendGuard guard;
+  private final HeadSigner signer;
   private final ReentrantLock lock = new ReentrantLock();
 
-  public AuditLog(ObjectStore store, String prefix, Clock clock, AppendGuard guard) {
+  /**
+   * @param guard serializes appends across processes; on a store with {@link ConditionalWrites}
+   *     (S3) none is needed: the head is replaced only if it is still the one read
+   * @param signer signs the head, or null for an unsigned head
+   */
+  public AuditLog(
+      ObjectStore store, String prefix, Clock clock, AppendGuard guard, HeadSigner signer) {
     if (!prefix.endsWith("/")) {
       throw new IllegalArgumentException("audit prefix must end with '/': " + prefix);
     }
@@ -73,6 +125,11 @@ public final class AuditLog {
     this.prefix = prefix;
     this.clock = clock;
     this.guard = guard;
+    this.signer = signer;
+  }
+
+  public AuditLog(ObjectStore store, String prefix, Clock clock, AppendGuard guard) {
+    this(store, prefix, clock, guard, null);
   }
 
   /** A log whose appends are serialized within this process only. */
@@ -102,41 +159,132 @@ public final class AuditLog {
   /**
    * Appends {@code event} and returns the entry written.
    *
+   * <p>The head is the commit point (ADR 0027): it is written first, holding the new entry's whole
+   * line, and only then is the line added to its day object. On a store with {@link
+   * ConditionalWrites} both writes are conditional — the head only if it is still the one read, the
+   * day object only if it is still the version read — so concurrent writers without a common lock
+   * never overwrite each other: the one whose head write fails starts over. A head ahead of the log
+   * by its own entry (a writer stopped between the two writes) is completed by the next append.
+   *
    * @throws IllegalStateException when the log is damaged (the message says where); nothing is
    *     written then
    */
   public AuditEntry append(AuditEvent event) throws IOException {
     lock.lock();
     try (Closeable crossProcess = guard.acquire()) {
-      Tail tail = tail();
-      long lastSeq = tail.seq();
-      String lastHash = tail.hash();
-      byte[] current = tail.content();
-      String lastKey = tail.key();
-      Instant now = clock.instant();
-      LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-      String key = dayKey(today);
-      if (lastKey != null && key.compareTo(lastKey) < 0) {
-        key = lastKey; // the clock went back past midnight: keep the objects in chain order
+      ConditionalWrites cas = store instanceof ConditionalWrites c ? c : null;
+      for (int attempt = 1; ; attempt++) {
+        Optional<ConditionalWrites.Tagged> headRead =
+            cas != null
+                ? cas.getTagged(headKey())
+                : store.get(headKey()).map(b -> new ConditionalWrites.Tagged(b, null));
+        Tail tail = tail(headRead.map(ConditionalWrites.Tagged::content));
+        if (tail.pending() != null) {
+          writeLine(cas, tail.pending().key(), tail.pending().line());
+          continue;
+        }
+        Instant now = clock.instant();
+        String key = dayKey(LocalDate.ofInstant(now, ZoneOffset.UTC));
+        if (tail.key() != null && key.compareTo(tail.key()) < 0) {
+          key = tail.key(); // the clock went back past midnight: keep the objects in chain order
+        }
+        long seq = tail.seq() + 1;
+        ObjectNode node = toNode(seq, now, event, tail.hash());
+        String hash = hashOf(node);
+        node.put("hash", hash);
+        String line = canonical(node) + "\n";
+        byte[] head = headBytes(seq, hash, key, line);
+        if (cas == null) {
+          store.put(headKey(), head);
+        } else if (cas.putIf(
+                headKey(), head, headRead.map(ConditionalWrites.Tagged::tag).orElse(null))
+            .isEmpty()) {
+          if (attempt >= MAX_ATTEMPTS) {
+            throw new IOException(
+                "audit log: "
+                    + attempt
+                    + " appends in a row lost the race for the head; try again");
+          }
+          backOff(attempt);
+          continue;
+        }
+        writeLine(cas, key, line);
+        return new AuditEntry(seq, now, event, tail.hash(), hash);
       }
-      ObjectNode node = toNode(lastSeq + 1, now, event, lastHash);
-      String hash = hashOf(node);
-      node.put("hash", hash);
-      byte[] line = (canonical(node) + "\n").getBytes(StandardCharsets.UTF_8);
-      byte[] base = key.equals(lastKey) ? current : new byte[0];
-      byte[] content = new byte[base.length + line.length];
-      System.arraycopy(base, 0, content, 0, base.length);
-      System.arraycopy(line, 0, content, base.length, line.length);
-      store.put(key, content);
-      ObjectNode headNode = JsonNodeFactory.instance.objectNode();
-      headNode.put("seq", lastSeq + 1);
-      headNode.put("hash", hash);
-      headNode.put("key", key);
-      store.put(headKey(), canonical(headNode).getBytes(StandardCharsets.UTF_8));
-      return new AuditEntry(lastSeq + 1, now, event, lastHash, hash);
     } finally {
       lock.unlock();
     }
+  }
+
+  private static void backOff(int attempt) throws IOException {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while appending to the audit log");
+    }
+  }
+
+  /**
+   * Adds {@code line} (an entry the head has committed) to the day object {@code key} unless it is
+   * there already; the earlier bytes are copied unchanged.
+   */
+  private void writeLine(ConditionalWrites cas, String key, String line) throws IOException {
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    while (true) {
+      Optional<ConditionalWrites.Tagged> current =
+          cas != null
+              ? cas.getTagged(key)
+              : store.get(key).map(b -> new ConditionalWrites.Tagged(b, null));
+      byte[] base = current.map(ConditionalWrites.Tagged::content).orElse(new byte[0]);
+      if (new String(base, StandardCharsets.UTF_8).contains(line)) {
+        return; // another writer completed it
+      }
+      byte[] content = new byte[base.length + bytes.length];
+      System.arraycopy(base, 0, content, 0, base.length);
+      System.arraycopy(bytes, 0, content, base.length, bytes.length);
+      if (cas == null) {
+        store.put(key, content);
+        return;
+      }
+      if (cas.putIf(key, content, current.map(ConditionalWrites.Tagged::tag).orElse(null))
+          .isPresent()) {
+        return;
+      }
+    }
+  }
+
+  private byte[] headBytes(long seq, String hash, String key, String line) {
+    ObjectNode head = JsonNodeFactory.instance.objectNode();
+    head.put("seq", seq);
+    head.put("hash", hash);
+    head.put("key", key);
+    head.put("entry", line.substring(0, line.length() - 1));
+    if (signer != null) {
+      head.put("sig", signer.sign(canonical(head).getBytes(StandardCharsets.UTF_8)));
+    }
+    return canonical(head).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Why the head's signature does not verify, or empty when it does (or no signer is set). */
+  private Optional<String> signatureProblem(JsonNode head) {
+    if (signer == null) {
+      return Optional.empty();
+    }
+    if (!head.path("sig").isTextual()) {
+      return Optional.of("head signature missing: the head was not written with the audit key");
+    }
+    ObjectNode unsigned = ((ObjectNode) head).deepCopy();
+    unsigned.remove("sig");
+    String expected = signer.sign(canonical(unsigned).getBytes(StandardCharsets.UTF_8));
+    if (!MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8),
+        head.get("sig").textValue().getBytes(StandardCharsets.UTF_8))) {
+      return Optional.of(
+          "head signature mismatch: the head was not written with the audit key (chain and head"
+              + " rewritten?)");
+    }
+    return Optional.empty();
   }
 
   /**
@@ -148,24 +296,29 @@ public final class AuditLog {
   public void requireAppendable() throws IOException {
     lock.lock();
     try (Closeable crossProcess = guard.acquire()) {
-      tail();
+      tail(store.get(headKey()));
     } finally {
       lock.unlock();
     }
   }
 
-  /** The newest day object, its content, and the entry the next one chains onto. */
-  private record Tail(String key, byte[] content, long seq, String hash) {}
+  /** An entry the head has committed that its day object does not hold yet. */
+  private record Pending(String key, String line) {}
 
-  private Tail tail() throws IOException {
+  /**
+   * The newest day object, and the entry the next one chains onto; {@code pending} when the head is
+   * one entry ahead and holds that entry.
+   */
+  private record Tail(String key, long seq, String hash, Pending pending) {}
+
+  private Tail tail(Optional<byte[]> headBytes) throws IOException {
     List<String> keys = dayKeys();
     long lastSeq = 0;
     String lastHash = GENESIS;
-    byte[] current = new byte[0];
     String lastKey = null;
     if (!keys.isEmpty()) {
       lastKey = keys.get(keys.size() - 1);
-      current = store.get(lastKey).orElse(new byte[0]);
+      byte[] current = store.get(lastKey).orElse(new byte[0]);
       String text = new String(current, StandardCharsets.UTF_8);
       String[] lines = text.split("\n");
       String lastLine = lines[lines.length - 1];
@@ -187,11 +340,51 @@ public final class AuditLog {
         throw damaged(lastKey + " line " + lines.length + " does not match its hash");
       }
     }
-    Optional<long[]> head = readHeadSeq();
-    if (head.isPresent() && head.get()[0] > lastSeq) {
-      throw damaged("the log ends at entry " + lastSeq + " but the head records " + head.get()[0]);
+    Optional<JsonNode> head = parseHead(headBytes);
+    if (head.isPresent()) {
+      Optional<String> sig = signatureProblem(head.get());
+      if (sig.isPresent()) {
+        throw damaged(sig.get());
+      }
+      long headSeq = head.get().path("seq").longValue();
+      if (headSeq == lastSeq + 1) {
+        Optional<Pending> pending = pending(head.get(), lastSeq, lastHash, lastKey);
+        if (pending.isPresent()) {
+          return new Tail(lastKey, lastSeq, lastHash, pending.get());
+        }
+      }
+      if (headSeq > lastSeq) {
+        throw damaged("the log ends at entry " + lastSeq + " but the head records " + headSeq);
+      }
     }
-    return new Tail(lastKey, current, lastSeq, lastHash);
+    return new Tail(lastKey, lastSeq, lastHash, null);
+  }
+
+  /** The head's own entry, when it is whole and chains onto the log's last entry. */
+  private static Optional<Pending> pending(
+      JsonNode head, long lastSeq, String lastHash, String lastKey) {
+    if (!head.path("entry").isTextual() || !head.path("key").isTextual()) {
+      return Optional.empty();
+    }
+    String key = head.get("key").textValue();
+    if (lastKey != null && key.compareTo(lastKey) < 0) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode entry = Json.MAPPER.readTree(head.get("entry").textValue());
+      if (entry.isObject()
+          && shapeProblem(entry).isEmpty()
+          && entry.get("seq").longValue() == lastSeq + 1
+          && lastHash.equals(entry.get("prev").textValue())
+          && hashOf(entry).equals(entry.get("hash").textValue())
+          && entry.get("hash").textValue().equals(head.path("hash").asText())
+          && canonical(entry).equals(head.get("entry").textValue())) {
+        return Optional.of(new Pending(key, head.get("entry").textValue() + "\n"));
+      }
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
   }
 
   private static IllegalStateException damaged(String where) {
@@ -199,17 +392,16 @@ public final class AuditLog {
         "audit log is damaged (" + where + "); run 'cdp audit verify' — nothing was recorded");
   }
 
-  private Optional<long[]> readHeadSeq() throws IOException {
-    Optional<byte[]> bytes = store.get(headKey());
+  private static Optional<JsonNode> parseHead(Optional<byte[]> bytes) {
     if (bytes.isEmpty()) {
       return Optional.empty();
     }
     try {
       JsonNode head = Json.MAPPER.readTree(bytes.get());
-      return head.path("seq").canConvertToLong()
-          ? Optional.of(new long[] {head.get("seq").longValue()})
+      return head != null && head.isObject() && head.path("seq").canConvertToLong()
+          ? Optional.of(head)
           : Optional.empty();
-    } catch (JsonProcessingException e) {
+    } catch (IOException e) {
       return Optional.empty();
     }
   }
@@ -301,8 +493,13 @@ public final class AuditLog {
     if (!head.path("seq").canConvertToLong() || !head.path("hash").isTextual()) {
       return broken(entries, lastSeq, prevHash, headKey(), 1, 0, "unparsable: no seq or hash");
     }
+    Optional<String> sig = signatureProblem(head);
+    if (sig.isPresent()) {
+      return broken(entries, lastSeq, prevHash, headKey(), 1, 0, sig.get());
+    }
     long headSeq = head.get("seq").longValue();
     if (headSeq > lastSeq) {
+      boolean held = pending(head, lastSeq, prevHash, lastKey).isPresent();
       return broken(
           entries,
           lastSeq,
@@ -310,7 +507,11 @@ public final class AuditLog {
           lastKey == null ? headKey() : lastKey,
           0,
           lastSeq + 1,
-          "truncated: the head records entry " + headSeq + " but the log ends at entry " + lastSeq);
+          "truncated: the head records entry "
+              + headSeq
+              + " but the log ends at entry "
+              + lastSeq
+              + (held ? " (the head holds that entry: the next append writes it back)" : ""));
     }
     if (headSeq == lastSeq && !head.get("hash").textValue().equals(prevHash)) {
       return broken(

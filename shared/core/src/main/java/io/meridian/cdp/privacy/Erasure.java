@@ -66,6 +66,18 @@ public final class Erasure {
     void before(String step) throws IOException;
   }
 
+  /**
+   * Asked before each step after the plan whether there is time to run it; when not, the state is
+   * kept and {@link #erase(TenantConfig, String, String, String, String, Budget)} returns {@link
+   * InProgress}, and the next call resumes there (a Lambda function stops before its time limit).
+   */
+  @FunctionalInterface
+  public interface Budget {
+    Budget UNLIMITED = step -> true;
+
+    boolean allows(String step);
+  }
+
   private final ObjectStore store;
   private final CuratedStore curated;
   private final PrivacyKeys keys;
@@ -95,12 +107,18 @@ public final class Erasure {
   }
 
   /** How a request ended. */
-  public sealed interface Outcome permits NotFound, Done {
+  public sealed interface Outcome permits NotFound, Done, InProgress {
     String requestId();
   }
 
   /** The identifier is held by no profile of the tenant (and no earlier request erased it). */
   public record NotFound(String requestId) implements Outcome {}
+
+  /**
+   * The budget ran out before {@code nextStep}: the steps done so far are recorded, and the same
+   * request made again resumes at {@code nextStep}.
+   */
+  public record InProgress(String requestId, String nextStep) implements Outcome {}
 
   /**
    * The person is erased.
@@ -131,6 +149,17 @@ public final class Erasure {
    *     identifier of that type, or it is shared by several people
    */
   public Outcome erase(TenantConfig tenant, String type, String value, String reason, String actor)
+      throws IOException {
+    return erase(tenant, type, value, reason, actor, Budget.UNLIMITED);
+  }
+
+  /**
+   * Like {@link #erase(TenantConfig, String, String, String, String)}, running only the steps
+   * {@code budget} allows: a step not allowed ends this call with {@link InProgress} (recorded in
+   * the audit log) and the next call with the same request resumes there.
+   */
+  public Outcome erase(
+      TenantConfig tenant, String type, String value, String reason, String actor, Budget budget)
       throws IOException {
     Subject subject = Subject.of(tenant, type, value, keys);
     String requestId = "er-" + subject.hash().substring(0, 24);
@@ -185,6 +214,10 @@ public final class Erasure {
       for (String step : STEPS.subList(1, STEPS.size())) {
         if (state.path("steps").has(step)) {
           continue;
+        }
+        if (!budget.allows(step)) {
+          record(event.with("result", "in progress; continues at step " + step));
+          return new InProgress(requestId, step);
         }
         hook.before(step);
         run(step, tenant.id(), state);

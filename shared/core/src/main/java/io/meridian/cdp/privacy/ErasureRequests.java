@@ -30,6 +30,17 @@ public final class ErasureRequests {
    */
   public static ObjectNode handle(JsonNode event, Tenants tenants, Erasure erasure)
       throws IOException {
+    return handle(event, tenants, erasure, Erasure.Budget.UNLIMITED);
+  }
+
+  /**
+   * Like {@link #handle(JsonNode, Tenants, Erasure)} within {@code budget}: when it runs out, the
+   * status is {@code "in_progress"} with {@code "nextStep"}, and the same event handled again
+   * resumes the job (the erase state machine loops until the status is no longer {@code
+   * in_progress}).
+   */
+  public static ObjectNode handle(
+      JsonNode event, Tenants tenants, Erasure erasure, Erasure.Budget budget) throws IOException {
     if (event == null || !SOURCE.equals(event.path("source").asText())) {
       throw new IllegalArgumentException("not a " + SOURCE + " event");
     }
@@ -54,10 +65,15 @@ public final class ErasureRequests {
             required(d, "identifierType"),
             required(d, "identifier"),
             d.path("reason").asText(""),
-            "eventbridge:" + (requestedBy.isBlank() ? "unknown" : requestedBy));
+            "eventbridge:" + (requestedBy.isBlank() ? "unknown" : requestedBy),
+            budget);
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("requestId", outcome.requestId());
-    if (outcome instanceof Erasure.Done done) {
+    out.put("tenant", tenant.id());
+    if (outcome instanceof Erasure.InProgress p) {
+      out.put("status", "in_progress");
+      out.put("nextStep", p.nextStep());
+    } else if (outcome instanceof Erasure.Done done) {
       out.put("status", done.alreadyDone() ? "already_erased" : "erased");
       out.put("reportKey", done.reportKey());
     } else {

@@ -5,17 +5,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A test-only {@link ObjectStore} in memory; passes {@link ObjectStoreContractTest}. */
-public final class InMemoryObjectStore implements ObjectStore {
+/**
+ * A test-only {@link ObjectStore} in memory, with {@link ConditionalWrites} (each put makes a new
+ * tag, as S3 makes a new ETag); passes {@link ObjectStoreContractTest}.
+ */
+public final class InMemoryObjectStore implements ObjectStore, ConditionalWrites {
   private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+  private final Map<String, String> tags = new ConcurrentHashMap<>();
+  private final AtomicLong versions = new AtomicLong();
 
   @Override
-  public void put(String key, byte[] content) {
+  public synchronized void put(String key, byte[] content) {
     validate(key);
     objects.put(key, content.clone());
+    tags.put(key, "v" + versions.incrementAndGet());
+  }
+
+  @Override
+  public synchronized Optional<Tagged> getTagged(String key) {
+    validate(key);
+    byte[] b = objects.get(key);
+    return b == null ? Optional.empty() : Optional.of(new Tagged(b.clone(), tags.get(key)));
+  }
+
+  @Override
+  public synchronized Optional<String> putIf(String key, byte[] content, String expectedTag) {
+    validate(key);
+    if (!java.util.Objects.equals(tags.get(key), expectedTag)) {
+      return Optional.empty();
+    }
+    put(key, content);
+    return Optional.of(tags.get(key));
   }
 
   @Override
@@ -49,9 +75,10 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public void delete(String key) {
+  public synchronized void delete(String key) {
     validate(key);
     objects.remove(key);
+    tags.remove(key);
   }
 
   private static void validate(String key) {

@@ -559,4 +559,50 @@ class ErasureTest {
                     erasure(objects, audit, null)));
     assertThat(bad.getMessage()).isEqualTo("unknown tenant 'zzz'");
   }
+
+  @Test
+  void aBudgetThatRunsOutPausesTheJobAndEachLaterCallResumesUntilItEndsAsOneRun()
+      throws IOException {
+    InMemoryObjectStore straight = new InMemoryObjectStore();
+    lake(straight);
+    Erasure.Done reference =
+        (Erasure.Done) erasure(straight, null, null).erase(ACME, "user_id", "alice", "", "t");
+
+    InMemoryObjectStore objects = new InMemoryObjectStore();
+    lake(objects);
+    Tenants tenants = new Tenants(new CdpConfig(1, List.of(ACME)));
+    String event =
+        "{\"source\":\"cdp.privacy\",\"detail-type\":\"Erasure Requested\",\"detail\":"
+            + "{\"tenant\":\"acme\",\"identifierType\":\"user_id\",\"identifier\":\"alice\"}}";
+    AuditLog audit = new AuditLog(objects, AuditLog.DEFAULT_PREFIX, CLOCK);
+    List<String> statuses = new ArrayList<>();
+    List<String> ran = new ArrayList<>();
+    for (int call = 0; call < 20; call++) {
+      // each call may run one step after the plan, as a Lambda near its time limit would
+      int[] allowed = {1};
+      var out =
+          ErasureRequests.handle(
+              Json.MAPPER.readTree(event),
+              tenants,
+              erasure(objects, audit, ran::add),
+              step -> allowed[0]-- > 0);
+      statuses.add(out.path("status").asText());
+      if (!out.path("status").asText().equals("in_progress")) {
+        assertThat(out.path("requestId").asText()).isEqualTo(reference.requestId());
+        break;
+      }
+      assertThat(out.path("nextStep").asText()).isIn(Erasure.STEPS);
+    }
+    // plan + the first step, then one step per call: 8 calls for the 9 steps
+    assertThat(statuses).hasSize(8).endsWith("erased");
+    assertThat(statuses.subList(0, 7)).containsOnly("in_progress");
+    assertThat(ran).isEqualTo(Erasure.STEPS);
+    assertThat(Erasure.parse(objects.get(reference.reportKey()).orElseThrow()).path("removed"))
+        .isEqualTo(reference.report().path("removed"));
+    assertThat(audit.verify().intact()).isTrue();
+    assertThat(audit.read(Instant.EPOCH))
+        .extracting(e -> e.event().details().get("result"))
+        .startsWith("in progress; continues at step clean")
+        .endsWith("erased (resumed)");
+  }
 }
