@@ -304,6 +304,7 @@ final class SegmentBench implements Callable<Integer> {
       s.execute(
           "SET temp_directory = '" + dir.resolve("duckdb-tmp").toString().replace("'", "''") + "'");
       s.execute("SET preserve_insertion_order = true");
+      s.execute("SET memory_limit = '2GB'"); // sorting N profiles spills to disk beyond that
       try (ResultSet r = s.executeQuery(select(n))) {
         store.write(CuratedTables.PROFILES, key, () -> rows(r));
       }
