@@ -140,6 +140,7 @@ public final class BuildProfiles {
       consentHistory.addAll(a.consentHistory(id));
       state.add(new Object[] {id, a.toJson().toString()});
     }
+    rows.sort(CuratedTables.PROFILES_ORDER);
     Map<String, String> tables = new LinkedHashMap<>();
     String profilesKey = CuratedStore.snapshotKey("profiles", tenant, snapshot);
     store.write(CuratedTables.PROFILES, profilesKey, rows);

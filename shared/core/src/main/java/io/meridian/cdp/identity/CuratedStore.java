@@ -236,7 +236,9 @@ public final class CuratedStore {
     Files.createDirectories(workDir);
     Path tmp = Files.createTempFile(workDir, "curated-", ".parquet");
     try {
-      try (RowWriter w = ParquetFiles.create(schema, tmp)) {
+      try (RowWriter w =
+          ParquetFiles.create(
+              schema, tmp, ParquetFiles.Options.defaults(), CuratedTables.rowGroupRows(schema))) {
         for (Object[] row : rows) {
           w.write(row);
         }

@@ -5,6 +5,8 @@ import static io.meridian.cdp.parquet.Column.required;
 
 import io.meridian.cdp.parquet.ColumnType;
 import io.meridian.cdp.parquet.TableSchema;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -66,7 +68,13 @@ public final class CuratedTables {
               required("identifier_type", ColumnType.STRING),
               required("identifier", ColumnType.STRING).withoutDictionary()));
 
-  /** {@code curated.profiles}: one row per profile, traits and computed traits. */
+  /**
+   * {@code curated.profiles}: one row per profile, traits and computed traits; written most
+   * recently seen first ({@code last_seen} descending, then {@code profile_id}) in row groups of at
+   * most {@link #PROFILES_ROW_GROUP_ROWS} profiles, so that a query on recent profiles (the usual
+   * audience: "seen in the last 30 days and ...") reads only the row groups whose {@code last_seen}
+   * statistics can match (ADR 0029).
+   */
   public static final TableSchema PROFILES =
       new TableSchema(
           "profiles",
@@ -119,6 +127,31 @@ public final class CuratedTables {
           List.of(
               required("profile_id", ColumnType.STRING).withoutDictionary(),
               required("state", ColumnType.JSON)));
+
+  /** The most profiles in one row group of {@code curated.profiles}. */
+  public static final int PROFILES_ROW_GROUP_ROWS = 128 * 1024;
+
+  /**
+   * The most rows in one row group of a curated table: {@link #PROFILES_ROW_GROUP_ROWS} for {@code
+   * profiles}, no limit but the row group's size for the others.
+   */
+  public static int rowGroupRows(TableSchema table) {
+    return table.name().equals(PROFILES.name()) ? PROFILES_ROW_GROUP_ROWS : Integer.MAX_VALUE;
+  }
+
+  /**
+   * The order in which {@code curated.profiles} rows are written: {@code last_seen} descending,
+   * then {@code profile_id}.
+   */
+  public static final Comparator<Object[]> PROFILES_ORDER = profilesOrder();
+
+  private static Comparator<Object[]> profilesOrder() {
+    int lastSeen = PROFILES.indexOf("last_seen");
+    int id = PROFILES.indexOf("profile_id");
+    Comparator<Object[]> recent =
+        Comparator.comparing((Object[] row) -> (Instant) row[lastSeen]).reversed();
+    return recent.thenComparing(row -> (String) row[id]);
+  }
 
   private CuratedTables() {}
 }

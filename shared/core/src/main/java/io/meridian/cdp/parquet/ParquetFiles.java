@@ -66,6 +66,21 @@ public final class ParquetFiles {
    */
   public static RowWriter create(TableSchema schema, Path file, Options options)
       throws IOException {
+    return create(schema, file, options, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Creates (or overwrites) {@code file} as {@link #create(TableSchema, Path, Options)} does, with
+   * at most {@code rowGroupRows} rows in a row group: smaller row groups let a reader skip more of
+   * a file by the columns' min/max statistics when the rows are ordered by the filtered column.
+   *
+   * @throws IllegalArgumentException if {@code rowGroupRows} is not positive
+   */
+  public static RowWriter create(TableSchema schema, Path file, Options options, int rowGroupRows)
+      throws IOException {
+    if (rowGroupRows <= 0) {
+      throw new IllegalArgumentException("rowGroupRows must be positive: " + rowGroupRows);
+    }
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
@@ -76,6 +91,7 @@ public final class ParquetFiles {
             .withCompressionCodec(CompressionCodecName.ZSTD)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withRowGroupSize(options.rowGroupBytes())
+            .withRowGroupRowCountLimit(rowGroupRows)
             .withPageSize(options.pageBytes())
             .withDictionaryPageSize(options.pageBytes())
             .withDictionaryEncoding(true)

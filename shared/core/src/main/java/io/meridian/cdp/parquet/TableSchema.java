@@ -59,6 +59,20 @@ public record TableSchema(String name, List<Column> columns) {
     return new TableSchema(name, kept);
   }
 
+  /**
+   * The position of column {@code name} in a row of this table.
+   *
+   * @throws IllegalArgumentException if this table has no such column
+   */
+  public int indexOf(String name) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("table '" + this.name + "' has no column '" + name + "'");
+  }
+
   /** The Parquet message type of this table: one primitive field per column, in order. */
   MessageType messageType() {
     Types.MessageTypeBuilder builder = Types.buildMessage();

@@ -115,6 +115,29 @@ class CuratedStepsTest {
   }
 
   @Test
+  void profilesAreWrittenMostRecentlySeenFirst() throws IOException {
+    CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
+    writeClean(store.objects(), work, "acme", "2026-11-01", "a", randomDays(3, 1, 40).get(0));
+    runBoth(store, "acme");
+    List<Object[]> stored =
+        store.read(
+            CuratedTables.PROFILES,
+            store.pointer("acme", "profiles").orElseThrow().tables().get("profiles"));
+    assertTrue(stored.size() > 10, "profiles: " + stored.size());
+    int lastSeen = CuratedTables.PROFILES.indexOf("last_seen");
+    int id = CuratedTables.PROFILES.indexOf("profile_id");
+    for (int i = 1; i < stored.size(); i++) {
+      Instant before = (Instant) stored.get(i - 1)[lastSeen];
+      Instant here = (Instant) stored.get(i)[lastSeen];
+      assertTrue(
+          before.isAfter(here)
+              || before.equals(here)
+                  && ((String) stored.get(i - 1)[id]).compareTo((String) stored.get(i)[id]) < 0,
+          "row " + i + " is out of order: " + before + " then " + here);
+    }
+  }
+
+  @Test
   void runningAgainWithoutNewFilesChangesNothing() throws IOException {
     CuratedStore store = new CuratedStore(new InMemoryObjectStore(), work);
     writeClean(store.objects(), work, "acme", "2026-11-01", "a", randomDays(7, 1, 10).get(0));

@@ -118,6 +118,33 @@ class ParquetFilesTest {
   }
 
   @Test
+  void rowGroupsHoldAtMostTheGivenNumberOfRowsWithMinMaxStatistics() throws IOException {
+    Path file = dir.resolve("row-groups.parquet");
+    try (RowWriter writer =
+        ParquetFiles.create(ALL_TYPES, file, ParquetFiles.Options.defaults(), 3_000)) {
+      for (int i = 0; i < 10_000; i++) {
+        writer.write(row(i));
+      }
+    }
+    List<BlockMetaData> blocks = RowReader.readFooter(file).getBlocks();
+    assertThat(blocks)
+        .extracting(BlockMetaData::getRowCount)
+        .containsExactly(3_000L, 3_000L, 3_000L, 1_000L);
+    // every row group carries its own min/max, what a reader skips row groups by
+    for (BlockMetaData block : blocks) {
+      assertThat(block.getColumns())
+          .allSatisfy(c -> assertThat(c.getStatistics().hasNonNullValue()).isTrue());
+    }
+    assertThat(ParquetFiles.readAll(ALL_TYPES, file)).hasSize(10_000);
+    assertThatThrownBy(
+            () ->
+                ParquetFiles.create(
+                    ALL_TYPES, dir.resolve("x.parquet"), ParquetFiles.Options.defaults(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rowGroupRows must be positive: 0");
+  }
+
+  @Test
   void footerDeclaresZstdForEveryChunkAndTheLogicalTypes() throws IOException {
     Path file = dir.resolve("footer.parquet");
     ParquetFiles.Options small = new ParquetFiles.Options(3, 64 * 1024, 8 * 1024);
