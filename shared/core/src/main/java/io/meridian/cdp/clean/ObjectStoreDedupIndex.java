@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A {@link DedupIndex} kept in the lake itself: one object per owner listing the ids it claimed,
- * filed under the day the unit was received. Ids are de-duplicated within a window of receipt days
- * around the unit's day ({@link #DEFAULT_WINDOW_DAYS} before and after, like Segment's look-back
- * window); only the claims of those days are held in memory (30 to 40 bytes per id, see {@link
- * IdOwners}), so memory is bounded by the traffic of the window, not by the tenant's history. The
- * window is reloaded from the lake when the day being converted changes. Correct for one writer at
- * a time (local mode runs the pipeline in one process).
+ * A {@link DedupIndex} kept in the lake itself: one object per unit listing the ids each of its
+ * owners claimed ({@link #claimInUnit}, ADR 0027), or one per owner ({@link #claim}), filed under
+ * the day the unit was received. Ids are de-duplicated within a window of receipt days around the
+ * unit's day ({@link #DEFAULT_WINDOW_DAYS} before and after, like Segment's look-back window); only
+ * the claims of those days are held in memory (30 to 40 bytes per id, see {@link IdOwners}), so
+ * memory is bounded by the traffic of the window, not by the tenant's history. The window is
+ * reloaded from the lake when the day being converted changes. Correct for one writer at a time
+ * (local mode runs the pipeline in one process).
  */
 public final class ObjectStoreDedupIndex implements DedupIndex {
   /**
