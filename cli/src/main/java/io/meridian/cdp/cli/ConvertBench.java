@@ -111,12 +111,12 @@ final class ConvertBench implements Callable<Integer> {
       out.printf(
           "cdp raw->clean, 1 thread, cold (first pass in this JVM):%n"
               + "  %7.2f s wall  %,10.0f events/s  CPU %.2f s process (JIT and GC included),"
-              + " %.2f s converting thread  output %,d bytes (%,d rows)%n",
+              + " %.2f s converting thread  output %,d bytes%n    (%,d rows; validated, normalized, de-duplicated)%n",
           cold.wall, events / cold.wall, cold.cpu, cold.threadCpu, cold.bytes, cold.rows);
       out.printf(
           "cdp raw->clean, 1 thread, warm (second pass, same JVM, fresh lake):%n"
               + "  %7.2f s wall  %,10.0f events/s  CPU %.2f s process, %.2f s converting thread"
-              + "  output %,d bytes (%,d rows)%n",
+              + "  output %,d bytes%n    (%,d rows; validated, normalized, de-duplicated)%n",
           warm.wall, events / warm.wall, warm.cpu, warm.threadCpu, warm.bytes, warm.rows);
       out.printf(
           "DuckDB read_json->COPY, 1 thread, run 1: %7.2f s wall  %,10.0f events/s  CPU %.2f s"
