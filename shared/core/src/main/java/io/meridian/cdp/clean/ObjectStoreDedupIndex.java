@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * A {@link DedupIndex} kept in the lake itself: one object per unit listing the ids each of its
- * owners claimed ({@link #claimInUnit}, ADR 0027), or one per owner ({@link #claim}), filed under
+ * owners claimed ({@link #claimInUnit}, ADR 0030), or one per owner ({@link #claim}), filed under
  * the day the unit was received. Ids are de-duplicated within a window of receipt days around the
  * unit's day ({@link #DEFAULT_WINDOW_DAYS} before and after, like Segment's look-back window); only
  * the claims of those days are held in memory (30 to 40 bytes per id, see {@link IdOwners}), so
