@@ -83,6 +83,9 @@ final class FastPath {
 
   private static final String[] TYPES = {"identify", "track", "page", "screen", "group", "alias"};
   private static final byte[][] TYPE_BYTES = bytes(TYPES);
+  private static final int T_TRACK = 1;
+  private static final int T_GROUP = 4;
+  private static final int T_ALIAS = 5;
 
   // Top-level keys of a call the scan treats specially.
   private static final String[] KEYS = {
@@ -1128,7 +1131,7 @@ final class FastPath {
   }
 
   private boolean same(byte[] word, int start, int stop) {
-    return stop - start == word.length && Arrays.equals(in, start, stop, word, 0, word.length);
+    return stop - start == word.length && sameBytes(word, in, start, word.length);
   }
 
   private void writeByte(byte b) {
@@ -1159,10 +1162,10 @@ final class FastPath {
     }
     String type = TYPES[t];
     boolean required =
-        switch (type) {
-          case "track" -> kind[K_EVENT] == STRING;
-          case "group" -> hasId(K_GROUP_ID);
-          case "alias" -> hasId(K_PREVIOUS_ID) && hasId(K_USER_ID);
+        switch (t) {
+          case T_TRACK -> kind[K_EVENT] == STRING;
+          case T_GROUP -> hasId(K_GROUP_ID);
+          case T_ALIAS -> hasId(K_PREVIOUS_ID) && hasId(K_USER_ID);
           default -> true;
         };
     if (!required || !(hasId(K_USER_ID) || hasId(K_ANONYMOUS_ID))) {
@@ -1240,7 +1243,8 @@ final class FastPath {
     if (lastDate != null && Arrays.equals(in, lastDateStart, lastDateEnd, in, start, stop)) {
       return lastDate;
     }
-    Instant instant = Timestamps.parseCommonShape(text(in, start, stop, ascii));
+    // Non-ASCII text never has the common shape: the bytes answer as the decoded text would.
+    Instant instant = Timestamps.parseCommonShape(in, start, stop);
     if (instant == null) {
       throw BAIL;
     }
@@ -1261,7 +1265,7 @@ final class FastPath {
     if (chars < 20 || chars > 64 || (line[start] != '1' && line[start] != '2')) {
       throw BAIL;
     }
-    Instant instant = Timestamps.parseCommonShape(text(line, start, stop, lineAscii));
+    Instant instant = Timestamps.parseCommonShape(line, start, stop);
     if (instant == null) {
       throw BAIL;
     }
@@ -1325,13 +1329,31 @@ final class FastPath {
     int length = stop - start;
     for (int w = 0; w < words.length; w++) {
       byte[] word = words[w];
-      if (word.length == length
-          && (length == 0 || word[0] == b[start])
-          && Arrays.equals(word, 0, length, b, start, stop)) {
+      if (word.length == length && sameBytes(word, b, start, length)) {
         return w;
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether {@code b[start..start + word.length)} equals {@code word}: eight bytes at a time, for
+   * the short words and keys compared here (cheaper than {@link Arrays#equals(byte[], int, int,
+   * byte[], int, int)}'s setup at these lengths).
+   */
+  static boolean sameBytes(byte[] word, byte[] b, int start, int length) {
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      if ((long) LONGS.get(word, i) != (long) LONGS.get(b, start + i)) {
+        return false;
+      }
+    }
+    for (; i < length; i++) {
+      if (word[i] != b[start + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Words looked up by their length first, then their first byte. */
@@ -1361,8 +1383,7 @@ final class FastPath {
         return -1;
       }
       for (int w : byLength[length]) {
-        byte[] word = words[w];
-        if (word[0] == b[start] && Arrays.equals(word, 0, length, b, start, stop)) {
+        if (sameBytes(words[w], b, start, length)) {
           return w;
         }
       }

@@ -270,6 +270,8 @@ public final class RawToClean {
       clean.close();
       quarantine.close();
       String part = raw.partId();
+      // The chunks' claims, durable before the output that relies on them is stored.
+      dedup.commitUnit(raw.tenant(), raw.dt(), part);
       if (output > 0) {
         store.putFile(LakeLayout.cleanEventsKey(raw.tenant(), raw.dt(), part), cleanFile);
       }
@@ -347,7 +349,8 @@ public final class RawToClean {
   /**
    * Claims the chunk's ids, writes the rows that are not duplicates; returns {written, dups}. The
    * claim's owner is the raw object's part id plus the chunk number: deterministic, because the
-   * same object always splits into the same chunks.
+   * same object always splits into the same chunks. The claims become durable for the whole object
+   * at once, before its output is stored ({@link DedupIndex#commitUnit}).
    */
   private long[] flush(
       RawObject raw, int chunkNo, List<Object[]> chunk, RowWriter clean, PiiProtection.Step pii)
@@ -359,7 +362,8 @@ public final class RawToClean {
     for (Object[] row : chunk) {
       ids.add((String) row[1]);
     }
-    Set<String> dups = dedup.claim(raw.tenant(), raw.dt(), raw.partId() + ".c" + chunkNo, ids);
+    Set<String> dups =
+        dedup.claimInUnit(raw.tenant(), raw.dt(), raw.partId(), raw.partId() + ".c" + chunkNo, ids);
     long written = 0;
     for (Object[] row : chunk) {
       if (dups.isEmpty() || !dups.contains((String) row[1])) {

@@ -65,6 +65,70 @@ public final class Timestamps {
   }
 
   /**
+   * {@link #parseCommonShape(String)} of the text {@code b[start..stop)}, read as ISO-8859-1 (one
+   * char per byte, as the text of ASCII bytes), without making that String.
+   */
+  public static Instant parseCommonShape(byte[] b, int start, int stop) {
+    int n = stop - start;
+    if (n < 20
+        || b[start + 4] != '-'
+        || b[start + 7] != '-'
+        || b[start + 10] != 'T'
+        || b[start + 13] != ':'
+        || b[start + 16] != ':') {
+      return null;
+    }
+    int year = digits(b, start, 4);
+    int month = digits(b, start + 5, 2);
+    int day = digits(b, start + 8, 2);
+    int hour = digits(b, start + 11, 2);
+    int minute = digits(b, start + 14, 2);
+    int second = digits(b, start + 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) {
+      return null;
+    }
+    if (minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    if (day > DAYS_IN_MONTH[month] || (month == 2 && day == 29 && !isLeap(year))) {
+      return null;
+    }
+    int i = start + 19;
+    int nano = 0;
+    if (b[i] == '.') {
+      int first = ++i;
+      while (i < stop && i - first < 10 && b[i] >= '0' && b[i] <= '9') {
+        nano = nano * 10 + (b[i] - '0');
+        i++;
+      }
+      int count = i - first;
+      if (count == 0 || count > 9) {
+        return null;
+      }
+      for (int k = count; k < 9; k++) {
+        nano *= 10;
+      }
+    }
+    int offset;
+    if (i == stop - 1 && b[i] == 'Z') {
+      offset = 0;
+    } else if (i == stop - 6 && b[i + 3] == ':') {
+      byte sign = b[i];
+      int oh = digits(b, i + 1, 2);
+      int om = digits(b, i + 4, 2);
+      if ((sign != '+' && sign != '-') || oh < 0 || oh > 14 || om < 0 || om > 59) {
+        return null;
+      }
+      offset = (sign == '-' ? -1 : 1) * (oh * 3_600 + om * 60);
+    } else {
+      return null;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(
+        epochDay * 86_400L + hour * 3_600L + minute * 60L + second - offset, nano);
+  }
+
+  /**
    * Same result as {@link Instant#parse(CharSequence)}.
    *
    * @throws DateTimeParseException when the text is not an ISO-8601 instant
@@ -156,6 +220,19 @@ public final class Timestamps {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
+  }
+
+  /** The non-negative number of {@code count} ASCII digits at {@code from}, or -1. */
+  private static int digits(byte[] b, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      byte c = b[i];
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** The non-negative number of {@code count} ASCII digits at {@code from}, or -1. */

@@ -129,6 +129,14 @@ public final class LakeLayout {
     return dedupDayPrefix(tenant, day) + owner + ".ids";
   }
 
+  /** The suffix of a unit's de-duplication claims (all its owners in one object). */
+  public static final String DEDUP_UNIT_SUFFIX = ".claims";
+
+  /** The object holding the de-duplication claims of all the owners of one unit of work. */
+  public static String dedupUnitKey(String tenant, LocalDate day, String unit) {
+    return dedupDayPrefix(tenant, day) + unit + DEDUP_UNIT_SUFFIX;
+  }
+
   public static String dedupDayPrefix(String tenant, LocalDate day) {
     return DEDUP_STATE + "tenant=" + Ids.require("tenant", tenant) + "/dt=" + day + "/";
   }

@@ -50,6 +50,20 @@ public abstract class DedupIndexContract {
   }
 
   @Test
+  void claimsOfAUnitCountAtOnceAndAreDurableOnceItCommits() throws Exception {
+    DedupIndex index = index();
+    assertThat(index.claimInUnit("acme", DAY, "u", "u.c0", List.of("m1", "m2"))).isEmpty();
+    assertThat(index.claimInUnit("acme", DAY, "u", "u.c1", List.of("m2", "m3")))
+        .containsExactly("m2");
+    index.commitUnit("acme", DAY, "u");
+
+    DedupIndex restarted = index();
+    assertThat(restarted.claim("acme", DAY, "b", List.of("m1", "m3", "m4")))
+        .containsExactlyInAnyOrder("m1", "m3");
+    assertThat(restarted.claimInUnit("acme", DAY, "u", "u.c0", List.of("m1", "m2"))).isEmpty();
+  }
+
+  @Test
   void anEmptyUnitClaimsNothing() throws Exception {
     assertThat(index().claim("acme", DAY, "a", List.of())).isEmpty();
   }

@@ -101,6 +101,22 @@ class TimestampsTest {
   }
 
   @Test
+  void commonShapeFromBytesIsTheCommonShapeFromText() {
+    int parsed = 0;
+    for (String text : texts()) {
+      byte[] bytes = ("[" + text + "]").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      Instant fromText = Timestamps.parseCommonShape(text);
+      assertThat(Timestamps.parseCommonShape(bytes, 1, bytes.length - 1))
+          .as(text)
+          .isEqualTo(fromText);
+      if (fromText != null) {
+        parsed++;
+      }
+    }
+    assertThat(parsed).isGreaterThan(3_000);
+  }
+
+  @Test
   void instantsMatchJavaTime() {
     int parsed = 0;
     for (String text : texts()) {

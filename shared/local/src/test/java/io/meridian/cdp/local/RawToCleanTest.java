@@ -1,6 +1,7 @@
 package io.meridian.cdp.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.accounting.AccountingLedger;
@@ -15,6 +16,7 @@ import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
 import io.meridian.cdp.lake.LakeLayout;
 import io.meridian.cdp.lake.LakeLayout.RawObject;
+import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.parquet.Column;
 import io.meridian.cdp.parquet.ParquetFiles;
 import io.meridian.cdp.parquet.TableSchema;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -315,6 +318,76 @@ class RawToCleanTest {
     assertThat(b.duplicates()).isEqualTo(1);
     assertThat(b.output()).isZero();
     assertThat(Files.exists(cleanFile(second))).as("no empty clean file").isFalse();
+  }
+
+  @Test
+  void storesTheClaimsOfAllChunksOfARawObjectInOneObject() throws IOException {
+    List<Envelope> many = new ArrayList<>();
+    for (int i = 0; i < 9_000; i++) { // three chunks of claims
+      many.add(track("m-" + i));
+    }
+    String rawKey = writeRaw("b1", many);
+    RawObject raw = parsed(rawKey);
+
+    assertThat(rawToClean().convert(rawKey).output()).isEqualTo(9_000);
+
+    assertThat(lake.list(LakeLayout.dedupDayPrefix("acme", raw.dt())))
+        .containsExactly(LakeLayout.dedupUnitKey("acme", raw.dt(), raw.partId()));
+    StageCounts again = rawToClean().convert(writeRaw("b2", List.of(track("m-8999"))));
+    assertThat(again.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  void aConversionThatFailsBeforeItsOutputIsStoredKeepsEveryEventWhenRunAgain() throws IOException {
+    String rawKey = writeRaw("b1", List.of(track("m-1"), track("m-2")));
+    ObjectStore failing =
+        new ObjectStore() {
+          @Override
+          public void put(String key, byte[] content) throws IOException {
+            lake.put(key, content);
+          }
+
+          @Override
+          public void putFile(String key, Path file) throws IOException {
+            throw new IOException("disk full");
+          }
+
+          @Override
+          public Optional<byte[]> get(String key) throws IOException {
+            return lake.get(key);
+          }
+
+          @Override
+          public List<String> list(String prefix) throws IOException {
+            return lake.list(prefix);
+          }
+
+          @Override
+          public boolean exists(String key) throws IOException {
+            return lake.exists(key);
+          }
+
+          @Override
+          public void delete(String key) throws IOException {
+            lake.delete(key);
+          }
+        };
+    ObjectStoreDedupIndex index = new ObjectStoreDedupIndex(lake);
+    RawToClean broken =
+        new RawToClean(failing, index, t -> "US", VALIDATOR, temp.resolve("work"), clock);
+    assertThatThrownBy(() -> broken.convert(rawKey)).hasMessageContaining("disk full");
+
+    for (RawToClean stage :
+        List.of(
+            new RawToClean(lake, index, t -> "US", VALIDATOR, temp.resolve("work"), clock),
+            rawToClean())) {
+      StageCounts counts = stage.convert(rawKey);
+      assertThat(counts.output()).isEqualTo(2);
+      assertThat(counts.duplicates()).isZero();
+    }
+    assertThat(rows(CleanTables.EVENTS, cleanFile(rawKey)))
+        .extracting(r -> r.get("message_id"))
+        .containsExactly("m-1", "m-2");
   }
 
   @Test
