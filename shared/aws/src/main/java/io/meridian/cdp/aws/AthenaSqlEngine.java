@@ -121,18 +121,18 @@ public final class AthenaSqlEngine implements SqlEngine {
 
   /** Starts one statement and waits until it succeeded; returns its execution id. */
   private String run(String sql, List<Object> parameters) throws SqlException {
-      var request =
-          software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest.builder()
-              .queryString(sql)
-              .workGroup(workGroup)
-              .queryExecutionContext(
-                  QueryExecutionContext.builder().catalog("AwsDataCatalog").build());
-      if (!parameters.isEmpty()) {
-        request.executionParameters(parameters.stream().map(AthenaSqlEngine::literal).toList());
-      }
-      String id = athena.startQueryExecution(request.build()).queryExecutionId();
-      awaitSuccess(id);
-      return id;
+    var request =
+        software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest.builder()
+            .queryString(sql)
+            .workGroup(workGroup)
+            .queryExecutionContext(
+                QueryExecutionContext.builder().catalog("AwsDataCatalog").build());
+    if (!parameters.isEmpty()) {
+      request.executionParameters(parameters.stream().map(AthenaSqlEngine::literal).toList());
+    }
+    String id = athena.startQueryExecution(request.build()).queryExecutionId();
+    awaitSuccess(id);
+    return id;
   }
 
   /** A parameter as the SQL literal Athena substitutes for its {@code ?}. */
