@@ -52,7 +52,9 @@ public record FunctionSpec(
     CONFIG_BUCKET,
     CONFIG_KEY,
     DEDUP_TABLE,
-    TENANT_SECRETS
+    TENANT_SECRETS,
+    ATHENA_WORKGROUP,
+    ACTIVATION_BUS
   }
 
   public FunctionSpec {
