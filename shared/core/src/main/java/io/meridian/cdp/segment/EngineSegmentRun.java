@@ -149,11 +149,15 @@ public final class EngineSegmentRun {
               + "; another run finished in between (one run per tenant at a time)");
     }
     int next = plan.segments().isEmpty() ? 0 : plan.snapshot();
-    SegmentQuery count =
-        statements.countChanges(tenant, next, plan.previous(), plan.at(), plan.runId());
-    QueryResult counts = engine.query(count.sql(), count.parameters());
-    long entered = number(counts.rows().get(0).get(0));
-    long exited = number(counts.rows().get(0).get(1));
+    long entered = 0;
+    long exited = 0;
+    if (next != 0 || plan.previous() != 0) { // both sides empty: nothing to ask the engine
+      SegmentQuery count =
+          statements.countChanges(tenant, next, plan.previous(), plan.at(), plan.runId());
+      QueryResult counts = engine.query(count.sql(), count.parameters());
+      entered = number(counts.rows().get(0).get(0));
+      exited = number(counts.rows().get(0).get(1));
+    }
     if (entered + exited == 0 && previous != null) {
       clear(SegmentStatements.membershipPrefix(tenant, plan.snapshot()));
       return new Result(tenant, previous.snapshot(), "", 0, 0, true);
