@@ -229,6 +229,34 @@ class EngineSegmentRunTest {
   }
 
   @Test
+  void erasureFindsAndRemovesAPersonFromTheEnginesDirectories() throws Exception {
+    Lake lake = new Lake("engine");
+    lake.day("2026-11-01", day1());
+    Segments all = segments(PRO, BUYERS);
+    inEngine(lake, all, NOW);
+    String u1 =
+        lake.rows(
+                "SELECT profile_id FROM curated.identity_graph WHERE identifier = 'u-1' AND"
+                    + " identifier_type = 'user_id'")
+            .get(0)
+            .replaceAll("[\\[\\]]", "");
+    io.meridian.cdp.identity.CuratedErasure erasure =
+        new io.meridian.cdp.identity.CuratedErasure(lake.store);
+
+    var held = erasure.rowsOf("acme", java.util.Set.of(u1));
+    assertThat(held.get("segment_membership")).hasSize(2);
+    assertThat(held.get("segment_changes")).hasSize(2);
+
+    var removed = erasure.eraseSegments("acme", java.util.Set.of(u1));
+
+    assertThat(removed.rows())
+        .containsEntry("segment_membership", 2L)
+        .containsEntry("segment_changes", 2L);
+    assertThat(lake.membership()).noneMatch(r -> r.contains(u1)).isNotEmpty();
+    assertThat(lake.changes()).noneMatch(r -> r.contains(u1)).isNotEmpty();
+  }
+
+  @Test
   void aPlanOverTakenByAnotherRunIsRefusedAndChangesNothing() throws Exception {
     Lake lake = new Lake("engine");
     lake.day("2026-11-01", day1());
