@@ -74,6 +74,8 @@ public final class CdpApp {
             config,
             data,
             root);
+    // compute-segments' Lake Formation grants need the governance stack's data lake settings.
+    pipeline.addDependency(governance);
     Tags.of(app).add("app", "meridian-cdp");
     Tags.of(app).add("cdp:env", config.env());
     NagSuppressionsForCdp.apply(data, governance, pipeline);

@@ -53,7 +53,9 @@ public record FunctionSpec(
     CONFIG_KEY,
     DEDUP_TABLE,
     TENANT_SECRETS,
-    AUDIT_SECRET
+    AUDIT_SECRET,
+    ATHENA_WORKGROUP,
+    ACTIVATION_BUS
   }
 
   public FunctionSpec {

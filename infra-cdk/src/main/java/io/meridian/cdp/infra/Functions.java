@@ -17,6 +17,8 @@ public final class Functions {
   private static final Set<Env> LAKE = Set.of(Env.LAKE_BUCKET, Env.LAKE_KMS_KEY_ID);
   private static final Set<Env> LAKE_AND_CONFIG =
       Set.of(Env.LAKE_BUCKET, Env.LAKE_KMS_KEY_ID, Env.CONFIG_BUCKET, Env.CONFIG_KEY);
+  private static final String SEGMENT_MEMBERSHIP = "curated/segment_membership/";
+  private static final String SEGMENT_CHANGES = "curated/segment_changes/";
 
   /** API Gateway → Kinesis. Reads cdp.yaml at cold start: no SnapStart. */
   public static final FunctionSpec INGEST_API =
@@ -169,6 +171,55 @@ public final class Functions {
           List.of("raw/"),
           false);
 
+  /**
+   * Curate tasks of the segments (ADR 0017): plans a run, has Athena UNLOAD each segment's members
+   * and the changes, switches the pointer. Holds no data: small. Athena reads the curated tables
+   * through Lake Formation; the role may write the segment snapshots and the pointers only.
+   */
+  public static final FunctionSpec COMPUTE_SEGMENTS =
+      new FunctionSpec(
+          "ComputeSegments",
+          "compute-segments",
+          HANDLER_PACKAGE + "ComputeSegmentsHandler",
+          512,
+          900,
+          512,
+          false,
+          Optional.empty(),
+          Set.of(
+              Env.LAKE_BUCKET,
+              Env.LAKE_KMS_KEY_ID,
+              Env.CONFIG_BUCKET,
+              Env.CONFIG_KEY,
+              Env.ATHENA_WORKGROUP),
+          List.of("clean/events/", "curated/", "_state/curated/"),
+          List.of(SEGMENT_MEMBERSHIP, SEGMENT_CHANGES, "_state/curated/"),
+          List.of(SEGMENT_MEMBERSHIP, SEGMENT_CHANGES),
+          false);
+
+  /** Curate task after the segments: a tenant's changes → the activation bus (never the lake). */
+  public static final FunctionSpec PUBLISH_CHANGES =
+      new FunctionSpec(
+          "PublishChanges",
+          "publish-changes",
+          HANDLER_PACKAGE + "PublishChangesHandler",
+          1536,
+          900,
+          1024,
+          false,
+          Optional.empty(),
+          Set.of(
+              Env.LAKE_BUCKET,
+              Env.LAKE_KMS_KEY_ID,
+              Env.CONFIG_BUCKET,
+              Env.CONFIG_KEY,
+              Env.ACTIVATION_BUS,
+              Env.TENANT_SECRETS),
+          List.of("curated/", "_state/curated/", "_state/privacy/"),
+          List.of("_state/curated/"),
+          List.of(),
+          false);
+
   /** All of them, in pipeline order. */
   public static final List<FunctionSpec> ALL =
       List.of(
@@ -179,6 +230,8 @@ public final class Functions {
           RESOLVE_IDENTITIES,
           BUILD_PROFILES,
           PROFILE_API,
+          COMPUTE_SEGMENTS,
+          PUBLISH_CHANGES,
           ERASE);
 
   private Functions() {}

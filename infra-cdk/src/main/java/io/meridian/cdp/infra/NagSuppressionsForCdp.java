@@ -111,6 +111,17 @@ final class NagSuppressionsForCdp {
           true);
     }
 
+    NagSuppressions.addResourceSuppressions(
+        pipeline.functions().get(Functions.COMPUTE_SEGMENTS.id()).role(),
+        List.of(
+            suppressRegex(
+                "AwsSolutions-IAM5",
+                "lakeformation:GetDataAccess has no resource-level permissions; Lake Formation"
+                    + " grants (SELECT on the tables compute-segments queries, in the pipeline"
+                    + " stack) decide what it reads",
+                "/^Resource::\\*$/")),
+        true);
+
     List<Role> queryRoles = new ArrayList<>(governance.tenantRoles());
     queryRoles.add(governance.analystRole());
     for (Role role : queryRoles) {
@@ -171,8 +182,8 @@ final class NagSuppressionsForCdp {
                 "AwsSolutions-IAM5",
                 "GetSecretValue on the deployment's tenant secrets (cdp-<env>-tenant/*): the hash"
                     + " secrets of PII policies, named per tenant in cdp.yaml, unknown at deploy"
-                    + " time, and the privacy keys of suppression lists (raw-to-clean, profile-api"
-                    + " and ingest-api only)",
+                    + " time, and the privacy keys of suppression lists (raw-to-clean, profile-api,"
+                    + " ingest-api and publish-changes only)",
                 "/^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:cdp-[a-z0-9-]+-tenant\\/\\*$/"),
             suppressRegex(
                 "AwsSolutions-IAM5",

@@ -26,6 +26,7 @@ import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpIntegrationSubtype;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
+import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.events.ApiDestination;
 import software.amazon.awscdk.services.events.Authorization;
 import software.amazon.awscdk.services.events.Connection;
@@ -43,6 +44,7 @@ import software.amazon.awscdk.services.iam.FromRoleArnOptions;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.lakeformation.CfnPrincipalPermissions;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
@@ -95,6 +97,7 @@ public final class PipelineStack extends Stack {
   private final List<HttpRoute> erasureRoutes = new ArrayList<>();
   private final HttpApi api;
   private final EventBus activationBus;
+  private final CfnWorkGroup segmentsWorkGroup;
 
   public PipelineStack(
       Construct scope,
@@ -115,6 +118,9 @@ public final class PipelineStack extends Stack {
     env.put(FunctionSpec.Env.DEDUP_TABLE, data.dedupTable().getTableName());
     env.put(FunctionSpec.Env.TENANT_SECRETS, config.name("tenant") + "/");
     env.put(FunctionSpec.Env.AUDIT_SECRET, config.name("audit-head-key"));
+    this.segmentsWorkGroup = segmentsWorkGroup(config, data);
+    env.put(FunctionSpec.Env.ATHENA_WORKGROUP, segmentsWorkGroup.getName());
+    env.put(FunctionSpec.Env.ACTIVATION_BUS, config.name("activation"));
     for (FunctionSpec spec : Functions.ALL) {
       PipelineFunction fn =
           spec.equals(Functions.ERASE)
@@ -123,6 +129,7 @@ public final class PipelineStack extends Stack {
       grant(fn, data, config);
       functions.put(spec.id(), fn);
     }
+    segmentsOnAthena(functions.get(Functions.COMPUTE_SEGMENTS.id()), data);
 
     this.api = ingestionApi(config);
     streamToRaw(config, data);
@@ -131,6 +138,7 @@ public final class PipelineStack extends Stack {
       stateMachine(config, d);
     }
     this.activationBus = activation(config);
+    activationBus.grantPutEventsTo(functions.get(Functions.PUBLISH_CHANGES.id()).role());
     new Monitoring(this, "Monitoring", config, data, this);
 
     CfnOutput.Builder.create(this, "IngestUrl").value(api.getApiEndpoint() + "/v1").build();
@@ -168,6 +176,7 @@ public final class PipelineStack extends Stack {
     if (spec.equals(Functions.RAW_TO_CLEAN)
         || spec.equals(Functions.PROFILE_API)
         || spec.equals(Functions.INGEST_API)
+        || spec.equals(Functions.PUBLISH_CHANGES)
         || spec.equals(Functions.ERASE)) {
       // Tenant secrets are Secrets Manager secrets named cdp-<env>-tenant/... (docs/DEPLOY.md): the
       // hash secrets of PII policies (ADR 0020) and the privacy keys of suppression lists (ADR
@@ -523,6 +532,169 @@ public final class PipelineStack extends Stack {
           .build();
     }
     return bus;
+  }
+
+  /**
+   * The Athena workgroup of compute-segments (ADR 0017): results and UNLOAD manifests under {@code
+   * segments/} of the Athena results bucket, encrypted with the data key (enforced), engine 3, the
+   * configured bytes-scanned cutoff per query.
+   */
+  private CfnWorkGroup segmentsWorkGroup(DeployConfig config, StatefulStack data) {
+    return CfnWorkGroup.Builder.create(this, "SegmentsWorkGroup")
+        .name(config.name("segments"))
+        .description("Meridian CDP " + config.env() + ": compute-segments (UNLOAD of memberships)")
+        .state("ENABLED")
+        .recursiveDeleteOption(true)
+        .workGroupConfiguration(
+            CfnWorkGroup.WorkGroupConfigurationProperty.builder()
+                .enforceWorkGroupConfiguration(true)
+                .publishCloudWatchMetricsEnabled(true)
+                .bytesScannedCutoffPerQuery(config.athenaBytesScannedCutoff())
+                .engineVersion(
+                    CfnWorkGroup.EngineVersionProperty.builder()
+                        .selectedEngineVersion("Athena engine version 3")
+                        .build())
+                .resultConfiguration(
+                    CfnWorkGroup.ResultConfigurationProperty.builder()
+                        .outputLocation(
+                            "s3://" + data.athenaResults().getBucketName() + "/segments/")
+                        .encryptionConfiguration(
+                            CfnWorkGroup.EncryptionConfigurationProperty.builder()
+                                .encryptionOption("SSE_KMS")
+                                .kmsKey(data.dataKey().getKeyArn())
+                                .build())
+                        .build())
+                .build())
+        .build();
+  }
+
+  /** The curated and clean tables compute-segments' queries read. */
+  static final List<String> SEGMENT_QUERY_TABLES =
+      List.of(
+          "cdp_curated.profiles",
+          "cdp_curated.identity_graph",
+          "cdp_curated.event_identifiers",
+          "cdp_curated.segment_membership",
+          "cdp_clean.events");
+
+  /**
+   * What compute-segments' role needs beyond its lake prefixes: its workgroup only; the Glue
+   * catalog entries of the tables it reads; Lake Formation SELECT on them (the clean and curated
+   * zones are registered, so Athena reads them with credentials Lake Formation vends); the
+   * workgroup's result prefix.
+   */
+  private void segmentsOnAthena(PipelineFunction fn, StatefulStack data) {
+    fn.function().getNode().addDependency(segmentsWorkGroup);
+    fn.role()
+        .addToPrincipalPolicy(
+            PolicyStatement.Builder.create()
+                .sid("QueriesInTheSegmentsWorkGroup")
+                .actions(
+                    List.of(
+                        "athena:StartQueryExecution",
+                        "athena:GetQueryExecution",
+                        "athena:GetQueryResults",
+                        "athena:StopQueryExecution",
+                        "athena:GetWorkGroup"))
+                .resources(
+                    List.of(
+                        formatArn(
+                            software.amazon.awscdk.ArnComponents.builder()
+                                .service("athena")
+                                .resource("workgroup")
+                                .resourceName(segmentsWorkGroup.getName())
+                                .build())))
+                .build());
+    List<String> catalog = new ArrayList<>();
+    catalog.add(formatArn(glue("catalog", null)));
+    for (String table : SEGMENT_QUERY_TABLES) {
+      String db = table.substring(0, table.indexOf('.'));
+      String name = table.substring(db.length() + 1);
+      String dbArn = formatArn(glue("database", db));
+      if (!catalog.contains(dbArn)) {
+        catalog.add(dbArn);
+      }
+      catalog.add(formatArn(glue("table", db + "/" + name)));
+    }
+    fn.role()
+        .addToPrincipalPolicy(
+            PolicyStatement.Builder.create()
+                .sid("TheCatalogOfTheTablesItQueries")
+                .actions(
+                    List.of(
+                        "glue:GetDatabase",
+                        "glue:GetTable",
+                        "glue:GetPartition",
+                        "glue:GetPartitions"))
+                .resources(catalog)
+                .build());
+    fn.role()
+        .addToPrincipalPolicy(
+            PolicyStatement.Builder.create()
+                .sid("LakeFormationVendsTheTablesCredentials")
+                .actions(List.of("lakeformation:GetDataAccess"))
+                .resources(List.of("*"))
+                .build());
+    data.athenaResults().grantReadWrite(fn.role(), "segments/*");
+    for (String db : List.of(LakeTables.CURATED, LakeTables.CLEAN)) {
+      lakeFormationGrant(
+          "SegmentsDescribe" + StatefulStack.camel(db),
+          fn,
+          CfnPrincipalPermissions.ResourceProperty.builder()
+              .database(
+                  CfnPrincipalPermissions.DatabaseResourceProperty.builder()
+                      .catalogId(Aws.ACCOUNT_ID)
+                      .name(db)
+                      .build())
+              .build(),
+          List.of("DESCRIBE"));
+    }
+    for (String table : SEGMENT_QUERY_TABLES) {
+      String db = table.substring(0, table.indexOf('.'));
+      String name = table.substring(db.length() + 1);
+      lakeFormationGrant(
+          "SegmentsSelect" + StatefulStack.camel(db) + StatefulStack.camel(name),
+          fn,
+          CfnPrincipalPermissions.ResourceProperty.builder()
+              .tableWithColumns(
+                  CfnPrincipalPermissions.TableWithColumnsResourceProperty.builder()
+                      .catalogId(Aws.ACCOUNT_ID)
+                      .databaseName(db)
+                      .name(name)
+                      .columnWildcard(
+                          CfnPrincipalPermissions.ColumnWildcardProperty.builder()
+                              .excludedColumnNames(List.of())
+                              .build())
+                      .build())
+              .build(),
+          List.of("SELECT"));
+    }
+  }
+
+  private static software.amazon.awscdk.ArnComponents glue(String resource, String name) {
+    software.amazon.awscdk.ArnComponents.Builder b =
+        software.amazon.awscdk.ArnComponents.builder().service("glue").resource(resource);
+    return name == null ? b.build() : b.resourceName(name).build();
+  }
+
+  private void lakeFormationGrant(
+      String id,
+      PipelineFunction fn,
+      CfnPrincipalPermissions.ResourceProperty resource,
+      List<String> permissions) {
+    CfnPrincipalPermissions.Builder.create(this, id)
+        .principal(
+            CfnPrincipalPermissions.DataLakePrincipalProperty.builder()
+                .dataLakePrincipalIdentifier(fn.role().getRoleArn())
+                .build())
+        .resource(resource)
+        .permissions(permissions)
+        .permissionsWithGrantOption(List.of())
+        .build();
+  }
+
+  public CfnWorkGroup segmentsWorkGroup() {
+    return segmentsWorkGroup;
   }
 
   /** A dead-letter queue: SQS-managed encryption, TLS only, 14 days, alarmed by Monitoring. */

@@ -140,35 +140,67 @@ class CurateStateMachineOnMotoIT {
   }
 
   @Test
-  void eachTenantRunsResolveIdentitiesThenBuildProfilesAndTheirResultsLandInTheOutput()
+  void eachTenantRunsTheCurateStepsTheSegmentsMapAndPublishChangesAndTheResultsLandInTheOutput()
       throws Exception {
+    // In the order the one tenant's tasks are invoked: the Map's two members tasks in between.
     queueResults(
         Map.of("tenant", "acme", "snapshot", 7, "merges", 2),
-        Map.of("tenant", "acme", "snapshot", 7, "profiles", 40));
+        Map.of("tenant", "acme", "snapshot", 7, "profiles", 40),
+        Map.of(
+            "tenant",
+            "acme",
+            "snapshot",
+            3,
+            "previous",
+            2,
+            "profiles",
+            7,
+            "identity",
+            7,
+            "at",
+            "2026-11-24T06:00:00Z",
+            "runId",
+            "000003-20261124T060000Z",
+            "segments",
+            List.of("vip", "dormant")),
+        Map.of("segment", "vip"),
+        Map.of("segment", "dormant"),
+        Map.of("tenant", "acme", "snapshot", 3, "entered", 5, "exited", 1, "noop", false),
+        Map.of("tenant", "acme", "published", 3, "events", 6, "noop", false));
 
     JsonNode output = run("curate-one", Map.of("tenants", List.of("acme")));
 
     assertThat(output.get("tenants").toString()).isEqualTo("[\"acme\"]");
     JsonNode result = output.get("results").get(0);
     assertThat(result.get("tenant").asText()).isEqualTo("acme");
-    assertThat(result.get("status").asText()).isEqualTo("curated");
+    assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("curated");
     assertThat(result.get("identity").get("merges").asInt()).isEqualTo(2);
     assertThat(result.get("profiles").get("profiles").asInt()).isEqualTo(40);
+    assertThat(result.get("segments").get("entered").asInt()).isEqualTo(5);
+    assertThat(result.get("segments").get("exited").asInt()).isEqualTo(1);
+    assertThat(result.get("activation").get("events").asInt()).isEqualTo(6);
   }
 
   @Test
-  void everyTaskIsGivenOnlyItsTenantAndEveryTenantIsCurated() throws Exception {
-    // Nothing queued: moto's Lambda echoes each task's input, which becomes its result.
-    JsonNode output = run("curate-echo", Map.of("tenants", List.of("acme", "globex", "initech")));
+  void everyTenantIsCuratedThroughAllItsTasks() throws Exception {
+    // moto's Lambda would echo each task's input, but the plan must hold the segments the Map
+    // iterates, and three tenants' tasks interleave: every task gets the same result here, a plan
+    // without segments. What each task is given is checked by CurateStateMachineTest.
+    List<String> tenants = List.of("acme", "globex", "initech");
+    Object[] results = new Object[tenants.size() * 5];
+    java.util.Arrays.fill(results, Map.of("segments", List.of(), "ok", true));
+    queueResults(results);
+
+    JsonNode output = run("curate-three", Map.of("tenants", tenants));
 
     assertThat(output.get("results")).hasSize(3);
     for (int i = 0; i < 3; i++) {
       JsonNode result = output.get("results").get(i);
-      String tenant = List.of("acme", "globex", "initech").get(i);
-      assertThat(result.get("tenant").asText()).isEqualTo(tenant);
-      assertThat(result.get("status").asText()).isEqualTo("curated");
-      assertThat(result.get("identity").toString()).isEqualTo("{\"tenant\":\"" + tenant + "\"}");
-      assertThat(result.get("profiles").toString()).isEqualTo("{\"tenant\":\"" + tenant + "\"}");
+      assertThat(result.get("tenant").asText()).isEqualTo(tenants.get(i));
+      assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("curated");
+      for (String step : List.of("identity", "profiles", "segments", "activation")) {
+        assertThat(result.get(step).get("ok").asBoolean()).as(step).isTrue();
+      }
     }
   }
 

@@ -446,6 +446,131 @@ class PipelineStackTest {
     pipeline.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
   }
 
+  @Test
+  void computeSegmentsQueriesInItsOwnWorkGroupAndWritesOnlyTheSegmentSnapshotsAndPointers() {
+    pipeline.hasResourceProperties(
+        "AWS::Athena::WorkGroup",
+        Map.of(
+            "Name",
+            "cdp-test-segments",
+            "WorkGroupConfiguration",
+            Match.objectLike(
+                Map.of(
+                    "EnforceWorkGroupConfiguration",
+                    true,
+                    "BytesScannedCutoffPerQuery",
+                    Match.anyValue(),
+                    "ResultConfiguration",
+                    Match.objectLike(
+                        Map.of(
+                            "EncryptionConfiguration",
+                            Match.objectLike(Map.of("EncryptionOption", "SSE_KMS"))))))));
+    assertThat(variables("compute-segments"))
+        .containsEntry("ATHENA_WORKGROUP", "cdp-test-segments")
+        .containsKeys("LAKE_BUCKET", "LAKE_KMS_KEY_ID", "CONFIG_BUCKET", "CONFIG_KEY")
+        .doesNotContainKeys("ACTIVATION_BUS", "TENANT_SECRETS", "STREAM_NAME");
+    String policy = policyOf("ComputeSegments");
+    assertThat(policy)
+        .contains("athena:StartQueryExecution", "workgroup/cdp-test-segments")
+        .contains("glue:GetTable", "table/cdp_curated/profiles", "table/cdp_clean/events")
+        .contains("lakeformation:GetDataAccess")
+        .contains("/segments/*")
+        .doesNotContain(
+            "athena:*", "glue:*", "events:PutEvents", "secretsmanager:GetSecretValue", "/raw/");
+    // writes and deletes: the segment snapshots, and puts of the pointers; nothing else
+    for (String action : List.of("s3:PutObject", "s3:DeleteObject*")) {
+      List<String> resources = objectResources(policy, action);
+      assertThat(resources).as(action).isNotEmpty();
+      assertThat(resources)
+          .as(action)
+          .allMatch(
+              r ->
+                  r.contains("/curated/segment_membership/*")
+                      || r.contains("/curated/segment_changes/*")
+                      || r.contains("/segments/*")
+                      || (action.equals("s3:PutObject") && r.contains("/_state/curated/*")));
+    }
+    // Lake Formation: DESCRIBE on the two databases, SELECT on the five tables it queries
+    Map<String, Map<String, Object>> grants =
+        pipeline.findResources(
+            "AWS::LakeFormation::PrincipalPermissions",
+            Map.of(
+                "Properties",
+                Map.of(
+                    "Principal",
+                    Map.of(
+                        "DataLakePrincipalIdentifier",
+                        Map.of(
+                            "Fn::GetAtt",
+                            List.of(Match.stringLikeRegexp("ComputeSegmentsRole.*"), "Arn"))))));
+    assertThat(grants).hasSize(2 + PipelineStack.SEGMENT_QUERY_TABLES.size());
+    pipeline.hasResourceProperties(
+        "AWS::LakeFormation::PrincipalPermissions",
+        Map.of(
+            "Permissions",
+            List.of("SELECT"),
+            "Resource",
+            Map.of(
+                "TableWithColumns",
+                Match.objectLike(Map.of("DatabaseName", "cdp_curated", "Name", "profiles")))));
+  }
+
+  @Test
+  void publishChangesPutsEventsOnTheActivationBusOnlyAndNeverWritesTheCuratedTables() {
+    assertThat(variables("publish-changes"))
+        .containsEntry("ACTIVATION_BUS", "cdp-test-activation")
+        .containsKeys("LAKE_BUCKET", "CONFIG_BUCKET", "TENANT_SECRETS")
+        .doesNotContainKeys("ATHENA_WORKGROUP", "STREAM_NAME");
+    String policy = policyOf("PublishChanges");
+    assertThat(policy)
+        .contains("events:PutEvents", "ActivationBus")
+        .contains("secretsmanager:GetSecretValue", ":secret:cdp-test-tenant/*")
+        .contains("/_state/privacy/*")
+        .doesNotContain("athena:", "s3:DeleteObject", "/raw/", "clean/events", "kinesis:");
+    assertThat(objectResources(policy, "s3:PutObject"))
+        .isNotEmpty()
+        .allMatch(r -> r.contains("/_state/curated/*"));
+  }
+
+  @Test
+  void theCurateStateMachineMayInvokeTheSegmentFunctions() {
+    String policies =
+        pipeline
+            .findResources(
+                "AWS::IAM::Policy",
+                Map.of(
+                    "Properties",
+                    Map.of(
+                        "Roles",
+                        Match.arrayWith(
+                            List.of(
+                                Map.of(
+                                    "Ref", Match.stringLikeRegexp("CurateStateMachineRole.*")))))))
+            .values()
+            .toString();
+    assertThat(policies)
+        .contains("lambda:InvokeFunction", "ComputeSegmentsLive", "PublishChangesLive");
+  }
+
+  /** The object resources of the statements of {@code policy} that allow {@code action}. */
+  private static List<String> objectResources(String policy, String action) {
+    List<String> out = new java.util.ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "\\{Action=(\\[[^\\]]*\\]|[^,]+), Effect=Allow, Resource=(.*?)}(, \\{|\\])")
+            .matcher(policy);
+    while (m.find()) {
+      if (m.group(1).contains(action)) {
+        for (String r : m.group(2).split("(?=\\{Fn::Join)")) {
+          if (r.contains("Fn::Join")) {
+            out.add(r);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, Object> variables(String module) {
     Map<String, Map<String, Object>> found =

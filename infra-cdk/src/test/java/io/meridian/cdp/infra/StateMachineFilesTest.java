@@ -61,13 +61,19 @@ class StateMachineFilesTest {
   }
 
   @Test
-  void theCurateTasksAreResolveIdentitiesThenBuildProfiles() {
+  void theCurateTasksAreResolveIdentitiesBuildProfilesTheSegmentsThenPublishChanges() {
     StateMachineFiles.Definition curate =
         StateMachineFiles.read(SynthesizedApp.REPO_ROOT.resolve("statemachines/curate.asl.json"));
     assertThat(curate.placeholders())
-        .containsExactly("ResolveIdentitiesFunctionArn", "BuildProfilesFunctionArn");
+        .containsExactly(
+            "ResolveIdentitiesFunctionArn",
+            "BuildProfilesFunctionArn",
+            "ComputeSegmentsFunctionArn",
+            "PublishChangesFunctionArn");
     assertThat(curate.function("ResolveIdentitiesFunctionArn"))
         .contains(Functions.RESOLVE_IDENTITIES);
+    assertThat(curate.function("ComputeSegmentsFunctionArn")).contains(Functions.COMPUTE_SEGMENTS);
+    assertThat(curate.function("PublishChangesFunctionArn")).contains(Functions.PUBLISH_CHANGES);
   }
 
   @Test

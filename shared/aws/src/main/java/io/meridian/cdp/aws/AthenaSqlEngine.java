@@ -46,6 +46,7 @@ public final class AthenaSqlEngine implements SqlEngine {
   private final AthenaClient athena;
   private final String workGroup;
   private final Duration timeout;
+  private final String lakeBucket;
 
   /**
    * @param workGroup the workgroup whose settings (result location, encryption, bytes-scanned
@@ -53,9 +54,18 @@ public final class AthenaSqlEngine implements SqlEngine {
    * @param timeout the longest one query may take before it is given up
    */
   public AthenaSqlEngine(AthenaClient athena, String workGroup, Duration timeout) {
+    this(athena, workGroup, timeout, null);
+  }
+
+  /**
+   * @param lakeBucket the bucket {@link #unload} writes to: locations are its keys
+   */
+  public AthenaSqlEngine(
+      AthenaClient athena, String workGroup, Duration timeout, String lakeBucket) {
     this.athena = athena;
     this.workGroup = workGroup;
     this.timeout = timeout;
+    this.lakeBucket = lakeBucket;
   }
 
   @Override
@@ -66,21 +76,63 @@ public final class AthenaSqlEngine implements SqlEngine {
   @Override
   public QueryResult query(String sql, List<Object> parameters) throws SqlException {
     try {
-      var request =
-          software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest.builder()
-              .queryString(sql)
-              .workGroup(workGroup)
-              .queryExecutionContext(
-                  QueryExecutionContext.builder().catalog("AwsDataCatalog").build());
-      if (!parameters.isEmpty()) {
-        request.executionParameters(parameters.stream().map(AthenaSqlEngine::literal).toList());
-      }
-      String id = athena.startQueryExecution(request.build()).queryExecutionId();
-      awaitSuccess(id);
+      String id = run(sql, parameters);
       return results(id);
     } catch (SdkException e) {
       throw new SqlException("Athena could not run the query: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code UNLOAD (query) TO 's3://<lake bucket>/<location>' WITH (format = 'PARQUET', compression
+   * = 'ZSTD')}, parameters passed as execution parameters like {@link #query(String, List)}. Athena
+   * names the files; it writes them with the caller's permissions and fails when the location is
+   * not empty. Its manifest and metadata go to the workgroup's result location.
+   */
+  @Override
+  public void unload(String sql, List<Object> parameters, String location) throws SqlException {
+    if (lakeBucket == null) {
+      throw new IllegalStateException("this engine was made without the lake bucket to unload to");
+    }
+    try {
+      run(unloadStatement(sql, lakeBucket, location), parameters);
+    } catch (SdkException e) {
+      throw new SqlException("Athena could not unload the query: " + e.getMessage(), e);
+    }
+  }
+
+  /** The UNLOAD statement of a query writing to {@code location} of {@code bucket}. */
+  static String unloadStatement(String sql, String bucket, String location) {
+    if (!location.endsWith("/")
+        || location.startsWith("/")
+        || !location.matches("[A-Za-z0-9=/_.-]+")
+        || location.contains("..")
+        || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw new IllegalArgumentException("not an unload location: s3://" + bucket + "/" + location);
+    }
+    return "UNLOAD (\n"
+        + sql
+        + "\n) TO 's3://"
+        + bucket
+        + "/"
+        + location
+        + "' WITH (format = 'PARQUET', compression = 'ZSTD')";
+  }
+
+  /** Starts one statement and waits until it succeeded; returns its execution id. */
+  private String run(String sql, List<Object> parameters) throws SqlException {
+    var request =
+        software.amazon.awssdk.services.athena.model.StartQueryExecutionRequest.builder()
+            .queryString(sql)
+            .workGroup(workGroup)
+            .queryExecutionContext(
+                QueryExecutionContext.builder().catalog("AwsDataCatalog").build());
+    if (!parameters.isEmpty()) {
+      request.executionParameters(parameters.stream().map(AthenaSqlEngine::literal).toList());
+    }
+    String id = athena.startQueryExecution(request.build()).queryExecutionId();
+    awaitSuccess(id);
+    return id;
   }
 
   /** A parameter as the SQL literal Athena substitutes for its {@code ?}. */

@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>{@value #S3_FORCE_PATH_STYLE}: optional; {@code true} addresses buckets in the path ({@code
  *       http://host/bucket/key}) instead of the host name, for S3 emulators and S3-compatible
  *       stores that have no per-bucket host names. Unset on AWS.
+ *   <li>{@value #ATHENA_WORKGROUP}: the Athena workgroup compute-segments runs its queries in.
+ *   <li>{@value #ACTIVATION_BUS}: the EventBridge bus publish-changes puts membership events on.
  * </ul>
  *
  * <p>{@code AWS_ENDPOINT_URL} (read by the SDK itself) points the clients at an emulator.
@@ -44,6 +46,8 @@ public final class AwsEnvironment {
   public static final String S3_FORCE_PATH_STYLE = "CDP_S3_FORCE_PATH_STYLE";
   public static final String TENANT_SECRETS = "TENANT_SECRETS";
   public static final String AUDIT_SECRET = "AUDIT_SECRET";
+  public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
+  public static final String ACTIVATION_BUS = "ACTIVATION_BUS";
 
   private AwsEnvironment() {}
 
@@ -85,6 +89,22 @@ public final class AwsEnvironment {
   /** A DynamoDB client on the URL-connection HTTP client, for the function's region. */
   public static software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
     return software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
+  /** An Athena client on the URL-connection HTTP client, for the function's region. */
+  public static software.amazon.awssdk.services.athena.AthenaClient athena() {
+    return software.amazon.awssdk.services.athena.AthenaClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
+  /** An EventBridge client on the URL-connection HTTP client, for the function's region. */
+  public static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+    return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.of(require("AWS_REGION")))
         .build();

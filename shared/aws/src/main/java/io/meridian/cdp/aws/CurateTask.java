@@ -53,6 +53,11 @@ public final class CurateTask {
         WORK_DIR);
   }
 
+  /** The lake. */
+  public ObjectStore lake() {
+    return lake;
+  }
+
   /** The curated zone of the lake. */
   public CuratedStore store() {
     return new CuratedStore(lake, workDir);

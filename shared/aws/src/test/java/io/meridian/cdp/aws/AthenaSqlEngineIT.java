@@ -101,4 +101,23 @@ class AthenaSqlEngineIT {
     assertThatThrownBy(() -> AthenaSqlEngine.literal(new Object()))
         .hasMessageContaining("unsupported query parameter type");
   }
+
+  @Test
+  void unloadsIntoALakePrefixAndRefusesAnythingElse() {
+    assertThat(AthenaSqlEngine.unloadStatement("SELECT 1", "cdp-lake", "curated/x/tenant=a/"))
+        .isEqualTo(
+            "UNLOAD (\nSELECT 1\n) TO 's3://cdp-lake/curated/x/tenant=a/' WITH (format ="
+                + " 'PARQUET', compression = 'ZSTD')");
+    for (String bad : List.of("curated/x", "/curated/", "curated/../raw/", "curated/x' --/")) {
+      assertThatThrownBy(() -> AthenaSqlEngine.unloadStatement("SELECT 1", "cdp-lake", bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    try (AthenaSqlEngine noLake =
+        new AthenaSqlEngine(MOTO.athena(), "primary", Duration.ofSeconds(1))) {
+      assertThatThrownBy(() -> noLake.unload("SELECT 1", List.of(), "curated/"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("without the lake bucket");
+    }
+  }
 }

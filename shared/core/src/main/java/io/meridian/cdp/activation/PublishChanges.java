@@ -91,11 +91,10 @@ public final class PublishChanges {
     List<ActivationEvent> events = new ArrayList<>();
     long suppressed = 0;
     for (int run = published + 1; run <= current; run++) {
-      String key = ComputeSegments.changesKey(tenant, run);
-      if (store.objects().get(key).isEmpty()) {
-        continue; // a run without changes writes no file
-      }
-      for (Object[] c : store.read(SegmentTables.CHANGES, key)) {
+      // the run's directory: one file written locally, the files of an UNLOAD on AWS; a run
+      // without changes writes none
+      for (Object[] c :
+          store.readAll(SegmentTables.CHANGES, ComputeSegments.changesPrefix(tenant, run))) {
         if (isSuppressed(tenant, profiles, (String) c[1])) {
           suppressed++;
           continue;

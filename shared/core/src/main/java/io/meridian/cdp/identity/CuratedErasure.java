@@ -135,12 +135,11 @@ public final class CuratedErasure {
     List<Object[]> changes = new ArrayList<>();
     int current = segments.map(Pointer::snapshot).orElse(0);
     for (int run = 1; run <= current; run++) {
-      String key = ComputeSegments.changesKey(tenant, run);
-      if (store.objects().exists(key)) {
-        for (Object[] row : store.read(SegmentTables.CHANGES, key)) {
-          if (profileIds.contains((String) row[1])) {
-            changes.add(row);
-          }
+      // one file locally, the files of an UNLOAD on AWS (ADR 0017)
+      for (Object[] row :
+          store.readAll(SegmentTables.CHANGES, ComputeSegments.changesPrefix(tenant, run))) {
+        if (profileIds.contains((String) row[1])) {
+          changes.add(row);
         }
       }
     }
@@ -156,7 +155,7 @@ public final class CuratedErasure {
     }
     List<Object[]> out = new ArrayList<>();
     int[] cols = profileColumns(t);
-    for (Object[] row : store.read(t, key)) {
+    for (Object[] row : store.readAll(t, key)) {
       if (mentions(row, cols, profileIds)) {
         out.add(row);
       }
@@ -250,12 +249,18 @@ public final class CuratedErasure {
     }
     List<String[]> files = new ArrayList<>();
     String membership = found.get().tables().get(SegmentTables.MEMBERSHIP.name());
-    if (membership != null) {
+    if (membership != null && membership.endsWith("/")) {
+      // a snapshot written by a SQL engine: a directory of files (ADR 0017)
+      for (String key : store.objects().list(membership)) {
+        files.add(new String[] {SegmentTables.MEMBERSHIP.name(), key});
+      }
+    } else if (membership != null) {
       files.add(new String[] {SegmentTables.MEMBERSHIP.name(), membership});
     }
     for (String key :
         store.objects().list(CuratedStore.tablePrefix(SegmentTables.CHANGES.name(), tenant))) {
-      if (key.endsWith(".parquet")) {
+      // ours end in .parquet; Athena names its UNLOAD files without an extension
+      if (key.endsWith(".parquet") || !key.substring(key.lastIndexOf('/') + 1).contains(".")) {
         files.add(new String[] {SegmentTables.CHANGES.name(), key});
       }
     }

@@ -196,6 +196,22 @@ public final class CuratedStore {
     }
   }
 
+  /**
+   * Rows of a table file or, when {@code keyOrPrefix} ends in {@code /}, of every object under that
+   * prefix in key order: a snapshot written by a SQL engine ({@code SqlEngine.unload}) is a
+   * directory of files the engine named.
+   */
+  public List<Object[]> readAll(TableSchema schema, String keyOrPrefix) throws IOException {
+    if (!keyOrPrefix.endsWith("/")) {
+      return read(schema, keyOrPrefix);
+    }
+    List<Object[]> out = new ArrayList<>();
+    for (String key : store.list(keyOrPrefix)) {
+      out.addAll(read(schema, key));
+    }
+    return out;
+  }
+
   /** Makes a Parquet file at a given path (see {@link #writeFile}). */
   @FunctionalInterface
   public interface FileMaker {

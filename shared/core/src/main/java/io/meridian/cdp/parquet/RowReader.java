@@ -71,6 +71,17 @@ final class RowReader {
     try (SeekableInputStream in = input.newStream()) {
       ParquetMetadata footer = readFooter(in, input.getLength(), file);
       MessageType fileSchema = footer.getFileMetaData().getSchema();
+      TableSchema nullable = nullableInFile(schema, fileSchema);
+      if (nullable != schema) {
+        // A file written by a SQL engine (DuckDB COPY, Athena UNLOAD) declares every column
+        // optional: read the columns as the file declares them, and refuse a null where the table
+        // requires a value.
+        try {
+          return forEachNullable(nullable, file, requireValues(schema, rows));
+        } catch (NullValue e) {
+          throw new IOException(file + ": " + e.getMessage(), e);
+        }
+      }
       TableSchema present = presentColumns(schema, fileSchema);
       if (present != schema) {
         // A file written before an optional column existed: read what it has, the rest is null.
@@ -78,6 +89,64 @@ final class RowReader {
         return forEach(present, footer, fileSchema, in, file, widen);
       }
       return forEach(schema, footer, fileSchema, in, file, rows);
+    }
+  }
+
+  /**
+   * {@code schema} with its required columns that {@code fileSchema} holds as optional made
+   * optional (itself if none).
+   */
+  private static TableSchema nullableInFile(TableSchema schema, MessageType fileSchema) {
+    List<Column> columns = new ArrayList<>();
+    boolean changed = false;
+    for (Column c : schema.columns()) {
+      if (c.required()
+          && fileSchema.containsField(c.name())
+          && fileSchema.getType(c.name()).isRepetition(Type.Repetition.OPTIONAL)) {
+        columns.add(new Column(c.name(), c.type(), false, c.dictionary()));
+        changed = true;
+      } else {
+        columns.add(c);
+      }
+    }
+    return changed ? new TableSchema(schema.name(), columns) : schema;
+  }
+
+  private static long forEachNullable(TableSchema nullable, Path file, Consumer<Object[]> rows)
+      throws IOException {
+    InputFile input = new LocalInputFile(file);
+    try (SeekableInputStream in = input.newStream()) {
+      ParquetMetadata footer = readFooter(in, input.getLength(), file);
+      MessageType fileSchema = footer.getFileMetaData().getSchema();
+      TableSchema present = presentColumns(nullable, fileSchema);
+      Consumer<Object[]> sink = present != nullable ? widen(nullable, present, rows) : rows;
+      return forEach(present, footer, fileSchema, in, file, sink);
+    }
+  }
+
+  private static Consumer<Object[]> requireValues(TableSchema schema, Consumer<Object[]> rows) {
+    List<Column> columns = schema.columns();
+    return row -> {
+      for (int i = 0; i < columns.size(); i++) {
+        if (row[i] == null && columns.get(i).required()) {
+          throw new NullValue(
+              "column '"
+                  + columns.get(i).name()
+                  + "' of table '"
+                  + schema.name()
+                  + "' holds a null; the table requires a value");
+        }
+      }
+      rows.accept(row);
+    };
+  }
+
+  /** A null in a column the table requires. */
+  private static final class NullValue extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NullValue(String message) {
+      super(message);
     }
   }
 

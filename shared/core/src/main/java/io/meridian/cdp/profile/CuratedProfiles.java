@@ -122,7 +122,7 @@ public final class CuratedProfiles {
     }
     if (segments != null && segments.tables().containsKey(SegmentTables.MEMBERSHIP.name())) {
       for (Object[] r :
-          store.read(
+          store.readAll(
               SegmentTables.MEMBERSHIP, segments.tables().get(SegmentTables.MEMBERSHIP.name()))) {
         s.segments
             .computeIfAbsent((String) r[1], k -> new ArrayList<>())

@@ -133,10 +133,15 @@ public final class ComputeSegments {
    * them).
    */
   public static String changesKey(String tenant, int snapshot) {
+    return changesPrefix(tenant, snapshot) + "part-0.parquet";
+  }
+
+  /** The directory of run {@code snapshot}'s changes: {@link #changesKey} or an engine's files. */
+  public static String changesPrefix(String tenant, int snapshot) {
     return CuratedStore.tablePrefix(SegmentTables.CHANGES.name(), tenant)
         + "snapshot="
         + CuratedStore.snapshotName(snapshot)
-        + "/part-0.parquet";
+        + "/";
   }
 
   private Map<String, Map<String, Instant>> membership(Pointer pointer) throws IOException {

@@ -27,18 +27,43 @@ public final class SegmentCompiler {
   private final Map<List<String>, String> stagedTraits;
 
   public SegmentCompiler(SqlDialect dialect) {
-    this(dialect, null, Map.of());
+    this(dialect, null, null, Map.of());
+  }
+
+  /**
+   * A compiler whose member queries read the given relations instead of the tables in force: a
+   * snapshot of {@code curated.profiles} and of {@code curated.identity_graph} (SQL text written by
+   * {@link SegmentStatements.Relations}, never from a definition). Athena reads Glue tables, not
+   * the pointers, so every curated table must be confined to the snapshot its pointer names (ADR
+   * 0017).
+   */
+  public static SegmentCompiler over(
+      SqlDialect dialect, String profilesRelation, String identityGraphRelation) {
+    return new SegmentCompiler(
+        dialect,
+        Objects.requireNonNull(profilesRelation, "profilesRelation"),
+        Objects.requireNonNull(identityGraphRelation, "identityGraphRelation"),
+        Map.of());
   }
 
   private SegmentCompiler(
       SqlDialect dialect, String profilesTable, Map<List<String>, String> stagedTraits) {
+    this(dialect, profilesTable, null, stagedTraits);
+  }
+
+  private SegmentCompiler(
+      SqlDialect dialect,
+      String profilesTable,
+      String identityGraphTable,
+      Map<List<String>, String> stagedTraits) {
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     String curated = dialect == SqlDialect.DUCKDB ? "curated." : "cdp_curated.";
     String clean = dialect == SqlDialect.DUCKDB ? "clean." : "cdp_clean.";
     this.profiles = profilesTable != null ? profilesTable : curated + "profiles";
     this.events = clean + "events";
     this.eventIdentifiers = curated + "event_identifiers";
-    this.identityGraph = curated + "identity_graph";
+    this.identityGraph =
+        identityGraphTable != null ? identityGraphTable : curated + "identity_graph";
     this.stagedTraits = Map.copyOf(stagedTraits);
   }
 

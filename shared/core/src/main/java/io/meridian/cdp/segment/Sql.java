@@ -28,6 +28,13 @@ final class Sql {
     return this;
   }
 
+  /** Appends a compiled statement with its parameters. */
+  Sql append(SegmentQuery other) {
+    text.append(other.sql());
+    parameters.addAll(other.parameters());
+    return this;
+  }
+
   SegmentQuery build() {
     return new SegmentQuery(text.toString(), parameters);
   }

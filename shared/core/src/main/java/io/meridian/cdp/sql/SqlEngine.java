@@ -21,6 +21,18 @@ public interface SqlEngine extends AutoCloseable {
    */
   QueryResult query(String sql, java.util.List<Object> parameters) throws SqlException;
 
+  /**
+   * Runs one query, bound like {@link #query(String, java.util.List)}, and writes its result as
+   * Parquet files (ZSTD) under {@code location} instead of returning it: for results too large to
+   * pass through the caller (DuckDB: {@code COPY (...) TO}, Athena: {@code UNLOAD}). The column
+   * names of the files are those of the query's select list.
+   *
+   * @param location a key prefix of the lake, ending in {@code /}, that holds no object yet (Athena
+   *     refuses to write into a non-empty location; the caller clears what a failed attempt left)
+   * @throws SqlException with the engine's message when the statement fails
+   */
+  void unload(String sql, java.util.List<Object> parameters, String location) throws SqlException;
+
   @Override
   void close() throws SqlException;
 }

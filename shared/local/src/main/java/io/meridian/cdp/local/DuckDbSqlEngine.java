@@ -42,6 +42,7 @@ public final class DuckDbSqlEngine implements SqlEngine {
           + " TIMESTAMPTZ, requestId VARCHAR, batch VARCHAR, payload VARCHAR";
 
   private final Connection connection;
+  private final Scope scope;
 
   /** Opens DuckDB over the lake rooted at {@code lakeRoot}: every tenant's data. */
   public DuckDbSqlEngine(Path lakeRoot) throws SqlException {
@@ -59,6 +60,7 @@ public final class DuckDbSqlEngine implements SqlEngine {
   }
 
   private DuckDbSqlEngine(Scope root) throws SqlException {
+    this.scope = root;
     try {
       Class.forName("org.duckdb.DuckDBDriver");
       connection = DriverManager.getConnection("jdbc:duckdb:");
@@ -332,7 +334,9 @@ public final class DuckDbSqlEngine implements SqlEngine {
     }
     StringBuilder files = new StringBuilder("[");
     for (String key : keys) {
-      files.append(files.length() > 1 ? ", " : "").append(literal(root.resolve(key).toString()));
+      // a snapshot written by unload() is a directory of files (its pointer names the directory)
+      String file = root.resolve(key) + (key.endsWith("/") ? "/**/*.parquet" : "");
+      files.append(files.length() > 1 ? ", " : "").append(literal(file));
     }
     files.append(']');
     return "CREATE OR REPLACE VIEW "
@@ -417,6 +421,79 @@ public final class DuckDbSqlEngine implements SqlEngine {
     } catch (SQLException e) {
       throw new SqlException(firstLine(e.getMessage()), e);
     }
+  }
+
+  /**
+   * {@code COPY (query) TO '<lake>/<location>part-0.parquet'}: one ZSTD Parquet file in the
+   * location's directory (created), parameters bound as in {@link #query(String, List)}.
+   */
+  @Override
+  public void unload(String sql, List<Object> parameters, String location) throws SqlException {
+    if (!location.endsWith("/") || location.startsWith("/") || location.contains("..")) {
+      throw new IllegalArgumentException("unload location must be a lake key prefix: " + location);
+    }
+    Path dir = scope.resolve(location);
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new SqlException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    query(
+        "COPY ("
+            + sql
+            + ") TO "
+            + literal(dir.resolve("part-0.parquet").toString())
+            + " (FORMAT PARQUET, COMPRESSION ZSTD)",
+        parameters);
+  }
+
+  /**
+   * Snapshots of the curated tables as DuckDB reads them for {@code SegmentStatements}: the Parquet
+   * files of one tenant's snapshot directory and its sub-directories, with {@code tenant}; an empty
+   * relation with the table's columns when the directory holds none.
+   */
+  public static io.meridian.cdp.segment.SegmentStatements.Relations snapshots(Path lakeRoot) {
+    Path root = lakeRoot.toAbsolutePath();
+    return new io.meridian.cdp.segment.SegmentStatements.Relations() {
+      @Override
+      public io.meridian.cdp.segment.SqlDialect dialect() {
+        return io.meridian.cdp.segment.SqlDialect.DUCKDB;
+      }
+
+      @Override
+      public String snapshot(String table, String tenant, int snapshot) {
+        String dir =
+            io.meridian.cdp.identity.CuratedStore.tablePrefix(table, tenant)
+                + "snapshot="
+                + io.meridian.cdp.identity.CuratedStore.snapshotName(snapshot)
+                + "/";
+        TableSchema schema = curatedSchema(table);
+        if (!hasFiles(root, dir, ".parquet")) {
+          StringBuilder empty = new StringBuilder("(SELECT NULL::VARCHAR AS tenant");
+          for (Column c : schema.columns()) {
+            empty.append(", NULL::").append(duckType(c.type())).append(" AS ").append(c.name());
+          }
+          return empty.append(" WHERE false)").toString();
+        }
+        return "(SELECT * FROM read_parquet("
+            + literal(root.resolve(dir) + "/**/*.parquet")
+            + ", hive_partitioning=true, hive_types={'tenant': VARCHAR, 'snapshot': VARCHAR}))";
+      }
+    };
+  }
+
+  private static TableSchema curatedSchema(String table) {
+    for (TableSchema t :
+        List.of(
+            io.meridian.cdp.identity.CuratedTables.PROFILES,
+            io.meridian.cdp.identity.CuratedTables.IDENTITY_GRAPH,
+            io.meridian.cdp.segment.SegmentTables.MEMBERSHIP,
+            io.meridian.cdp.segment.SegmentTables.CHANGES)) {
+      if (t.name().equals(table)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("not a curated snapshot table: " + table);
   }
 
   private static void bind(PreparedStatement s, int index, Object value) throws SQLException {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The structure of {@code statemachines/curate.asl.json}: a Map over the input's tenants whose
- * iterations run the resolve-identities then the build-profiles task, each on the Lambda function
- * of its handler module, retried on transient errors and caught per tenant.
+ * iterations run resolve-identities, build-profiles, the segment steps (plan, a Map over the plan's
+ * segments, changes) and publish-changes, each task on the Lambda function of its handler module,
+ * retried on transient errors, a failure caught per tenant.
  */
 class CurateStateMachineTest {
   private static final Path ROOT = Path.of("../..");
@@ -69,9 +69,14 @@ class CurateStateMachineTest {
     return out;
   }
 
+  /** The Map over the plan's segments, inside a tenant's iteration. */
+  private static JsonNode segmentsMap() {
+    return iteration().path("States").path("SegmentMembers");
+  }
+
   @Test
   void everyStartAtAndNextNamesAStateOfItsScopeAndEveryStateIsReachedAndEnds() {
-    assertThat(scopes()).hasSize(2);
+    assertThat(scopes()).hasSize(3);
     for (JsonNode scope : scopes()) {
       JsonNode states = scope.path("States");
       Set<String> names = new TreeSet<>();
@@ -109,39 +114,109 @@ class CurateStateMachineTest {
   }
 
   @Test
-  void eachTenantRunsResolveIdentitiesThenBuildProfiles() {
+  void eachTenantRunsTheCurateStepsThenTheSegmentsThenPublishChanges() {
     JsonNode states = iteration().path("States");
-    List<String> tasks = new ArrayList<>();
+    List<String> steps = new ArrayList<>();
     String name = iteration().path("StartAt").asText();
     while (!name.isEmpty()) {
-      JsonNode state = states.path(name);
-      if (state.path("Type").asText().equals("Task")) {
-        tasks.add(name);
-      }
-      name = state.path("Next").asText();
+      steps.add(name + ":" + states.path(name).path("Type").asText());
+      name = states.path(name).path("Next").asText();
     }
-    assertThat(tasks).containsExactly("ResolveIdentities", "BuildProfiles");
-    for (String task : tasks) {
+    assertThat(steps)
+        .containsExactly(
+            "ResolveIdentities:Task",
+            "BuildProfiles:Task",
+            "PlanSegments:Task",
+            "SegmentMembers:Map",
+            "SegmentChanges:Task",
+            "PublishChanges:Task",
+            "TenantCurated:Pass");
+    for (String task : List.of("ResolveIdentities", "BuildProfiles", "PublishChanges")) {
       // Each task gets exactly the handler's input, {"tenant": "..."}.
       assertThat(Json.MAPPER.convertValue(states.path(task).path("Parameters"), Map.class))
           .isEqualTo(Map.of("tenant.$", "$.tenant"));
     }
+    assertThat(Json.MAPPER.convertValue(states.path("PlanSegments").path("Parameters"), Map.class))
+        .isEqualTo(Map.of("tenant.$", "$.tenant", "step", "plan"));
+    assertThat(states.path("PlanSegments").path("ResultPath").asText()).isEqualTo("$.plan");
+    assertThat(
+            Json.MAPPER.convertValue(states.path("SegmentChanges").path("Parameters"), Map.class))
+        .isEqualTo(Map.of("tenant.$", "$.tenant", "step", "changes", "plan.$", "$.plan"));
+    // The Map runs the plan's segments, one members step each, with the plan, and keeps no result.
+    JsonNode map = segmentsMap();
+    assertThat(map.path("ItemsPath").asText()).isEqualTo("$.plan.segments");
+    assertThat(Json.MAPPER.convertValue(map.path("ItemSelector"), Map.class))
+        .isEqualTo(
+            Map.of(
+                "tenant.$", "$.tenant",
+                "step", "members",
+                "segment.$", "$$.Map.Item.Value",
+                "plan.$", "$.plan"));
+    assertThat(map.path("MaxConcurrency").asInt()).isBetween(1, 10);
+    assertThat(map.has("ResultPath") && map.get("ResultPath").isNull()).isTrue();
+    JsonNode inner = map.path("ItemProcessor");
+    assertThat(inner.path("ProcessorConfig").path("Mode").asText()).isEqualTo("INLINE");
+    JsonNode members = inner.path("States").path(inner.path("StartAt").asText());
+    assertThat(members.path("Type").asText()).isEqualTo("Task");
+    assertThat(members.path("End").asBoolean()).isTrue();
+    assertThat(Json.MAPPER.convertValue(members.path("Parameters"), Map.class))
+        .isEqualTo(
+            Map.of(
+                "tenant.$",
+                "$.tenant",
+                "step.$",
+                "$.step",
+                "segment.$",
+                "$.segment",
+                "plan.$",
+                "$.plan"));
+    // The plan task's output holds the list the Map iterates.
+    assertThat(
+            ComputeSegmentsHandler.planOutput(
+                new io.meridian.cdp.segment.EngineSegmentRun.Plan(
+                    "acme", 1, 0, 1, 1, java.time.Instant.EPOCH, "r", List.of("vip"))))
+        .containsEntry("segments", List.of("vip"));
+    Map<String, Object> tenantCurated =
+        Json.MAPPER.convertValue(states.path("TenantCurated").path("Parameters"), Map.class);
+    assertThat(tenantCurated)
+        .containsEntry("segments.$", "$.segments")
+        .containsEntry("activation.$", "$.activation");
+  }
+
+  /** Every Task state of every scope, by name. */
+  private static Map<String, JsonNode> tasks() {
+    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    for (JsonNode scope : scopes()) {
+      scope
+          .path("States")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().path("Type").asText().equals("Task")) {
+                  out.put(e.getKey(), e.getValue());
+                }
+              });
+    }
+    return out;
   }
 
   @Test
   void eachTaskRunsTheFunctionOfItsHandlerModule() throws Exception {
-    JsonNode states = iteration().path("States");
-    for (Iterator<String> it = states.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!states.path(name).path("Type").asText().equals("Task")) {
-        continue;
-      }
-      Matcher m = FUNCTION_ARN.matcher(states.path(name).path("Resource").asText());
+    Map<String, JsonNode> tasks = tasks();
+    assertThat(tasks.keySet())
+        .containsExactlyInAnyOrder(
+            "ResolveIdentities",
+            "BuildProfiles",
+            "PlanSegments",
+            "SegmentMembersOf",
+            "SegmentChanges",
+            "PublishChanges");
+    for (Map.Entry<String, JsonNode> task : tasks.entrySet()) {
+      Matcher m = FUNCTION_ARN.matcher(task.getValue().path("Resource").asText());
       assertThat(m.matches())
-          .as("Resource of %s is a ${...FunctionArn} placeholder", name)
+          .as("Resource of %s is a ${...FunctionArn} placeholder", task.getKey())
           .isTrue();
       String function = m.group(1);
-      assertThat(function).isEqualTo(name);
       String module = function.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
       String pom = Files.readString(ROOT.resolve("functions/" + module + "/pom.xml"));
       assertThat(pom).contains("<artifactId>fn-" + module + "</artifactId>");
@@ -157,18 +232,23 @@ class CurateStateMachineTest {
     }
     // The substitutions the CDK app must provide (statemachines/README.md).
     assertThat(placeholders)
-        .containsExactly("BuildProfilesFunctionArn", "ResolveIdentitiesFunctionArn");
+        .containsExactly(
+            "BuildProfilesFunctionArn",
+            "ComputeSegmentsFunctionArn",
+            "PublishChangesFunctionArn",
+            "ResolveIdentitiesFunctionArn");
   }
 
   @Test
   void tasksRetryTransientErrorsWithBackoffAndAFailureIsRecordedForItsTenantOnly() {
     JsonNode states = iteration().path("States");
-    for (String task : List.of("ResolveIdentities", "BuildProfiles")) {
-      JsonNode state = states.path(task);
+    for (Map.Entry<String, JsonNode> task : tasks().entrySet()) {
+      JsonNode state = task.getValue();
       JsonNode retry = state.path("Retry").path(0);
       List<String> errors = new ArrayList<>();
       retry.path("ErrorEquals").forEach(e -> errors.add(e.asText()));
       assertThat(errors)
+          .as(task.getKey())
           .contains("Lambda.ServiceException", "Lambda.TooManyRequestsException", "States.Timeout");
       assertThat(retry.path("MaxAttempts").asInt()).isGreaterThan(1);
       assertThat(retry.path("BackoffRate").asDouble()).isGreaterThan(1.0);
@@ -181,7 +261,14 @@ class CurateStateMachineTest {
                   r.path("ErrorEquals")
                       .forEach(e -> assertThat(e.asText()).isNotEqualTo("States.ALL")));
 
-      JsonNode c = state.path("Catch").path(0);
+      // A task of the tenant's iteration catches; the members task inside the segments Map does
+      // not (a segment whose members were not written must fail the run, or they would exit): the
+      // Map state catches for it.
+      JsonNode catcher = states.has(task.getKey()) ? state : segmentsMap();
+      if (!states.has(task.getKey())) {
+        assertThat(state.has("Catch")).as(task.getKey()).isFalse();
+      }
+      JsonNode c = catcher.path("Catch").path(0);
       assertThat(c.path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
       JsonNode failed = states.path(c.path("Next").asText());
       // The iteration ends normally, so the Map (and the other tenants) go on.
