@@ -2,6 +2,7 @@ package io.meridian.cdp.infra;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.cdp.activation.MembershipChangeEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,10 @@ public record DeployConfig(
    *
    * @param name destination id, unique, {@code [a-z0-9-]}
    */
+  /** The detail-types publish-changes puts on the activation bus (events/). */
+  public static final List<String> ACTIVATION_DETAIL_TYPES =
+      List.of(MembershipChangeEvents.DETAIL_TYPE);
+
   public record Destination(
       String name,
       String tenant,
@@ -130,6 +135,18 @@ public record DeployConfig(
       if (detailTypes.isEmpty()) {
         throw new IllegalArgumentException(
             "cdp:destinations[" + name + "].detailTypes must name at least one event type");
+      }
+      for (String type : detailTypes) {
+        if (!ACTIVATION_DETAIL_TYPES.contains(type)) {
+          // a rule on a type nobody publishes would never match: the destination would get nothing
+          throw new IllegalArgumentException(
+              "cdp:destinations["
+                  + name
+                  + "].detailTypes: '"
+                  + type
+                  + "' is not an event the activation bus carries; use one of "
+                  + ACTIVATION_DETAIL_TYPES);
+        }
       }
       require("cdp:destinations[" + name + "].endpoint", endpoint, "https://\\S+");
       require("cdp:destinations[" + name + "].apiKeyHeader", apiKeyHeader, "[A-Za-z0-9-]{1,64}");

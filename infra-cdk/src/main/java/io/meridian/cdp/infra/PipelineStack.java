@@ -1,5 +1,6 @@
 package io.meridian.cdp.infra;
 
+import io.meridian.cdp.activation.MembershipChangeEvents;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -516,7 +517,7 @@ public final class PipelineStack extends Stack {
           .eventBus(bus)
           .eventPattern(
               EventPattern.builder()
-                  .source(List.of("meridian.cdp"))
+                  .source(List.of(MembershipChangeEvents.SOURCE))
                   .detailType(d.detailTypes())
                   .detail(Map.of("tenant", List.of(d.tenant())))
                   .build())

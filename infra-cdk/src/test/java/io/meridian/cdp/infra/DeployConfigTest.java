@@ -31,7 +31,7 @@ class DeployConfigTest {
     context.put("cdp:removalPolicy", "destroy");
     context.put(
         "cdp:destinations",
-        "[{\"name\":\"crm\",\"tenant\":\"acme\",\"detailTypes\":[\"profile.updated\"],"
+        "[{\"name\":\"crm\",\"tenant\":\"acme\",\"detailTypes\":[\"Segment Membership Changed\"],"
             + "\"endpoint\":\"https://crm.example.com/in\",\"apiKeyHeader\":\"X-Key\","
             + "\"apiKeySecretArn\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm\"}]");
     DeployConfig c = DeployConfig.fromContext(context::get);
@@ -85,9 +85,23 @@ class DeployConfigTest {
   }
 
   @Test
+  void rejectsADestinationOnAnEventTypeTheBusNeverCarries() {
+    String unknown =
+        "[{\"name\":\"crm\",\"tenant\":\"acme\",\"detailTypes\":[\"segment.entered\"],"
+            + "\"endpoint\":\"https://crm.example.com\",\"apiKeyHeader\":\"X-Key\","
+            + "\"apiKeySecretArn\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm\"}]";
+    assertThatThrownBy(
+            () -> DeployConfig.fromContext(k -> k.equals("cdp:destinations") ? unknown : null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "cdp:destinations[crm].detailTypes: 'segment.entered' is not an event the activation"
+                + " bus carries; use one of [Segment Membership Changed]");
+  }
+
+  @Test
   void rejectsADestinationWithoutHttpsOrSecret() {
     String plainHttp =
-        "[{\"name\":\"crm\",\"tenant\":\"acme\",\"detailTypes\":[\"x\"],"
+        "[{\"name\":\"crm\",\"tenant\":\"acme\",\"detailTypes\":[\"Segment Membership Changed\"],"
             + "\"endpoint\":\"http://crm.example.com\",\"apiKeyHeader\":\"X-Key\","
             + "\"apiKeySecretArn\":\"arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm\"}]";
     assertThatThrownBy(

@@ -389,7 +389,7 @@ class PipelineStackTest {
             "EventPattern",
                 Map.of(
                     "source", List.of("meridian.cdp"),
-                    "detail-type", List.of("profile.updated", "segment.entered"),
+                    "detail-type", List.of("Segment Membership Changed"),
                     "detail", Map.of("tenant", List.of("acme"))),
             "Targets",
                 List.of(

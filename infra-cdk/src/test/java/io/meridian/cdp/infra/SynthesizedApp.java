@@ -29,7 +29,7 @@ final class SynthesizedApp {
               Map.of(
                   "name", "acme-crm",
                   "tenant", "acme",
-                  "detailTypes", List.of("profile.updated", "segment.entered"),
+                  "detailTypes", List.of("Segment Membership Changed"),
                   "endpoint", "https://crm.example.com/hooks/cdp",
                   "apiKeyHeader", "X-Api-Key",
                   "apiKeySecretArn",
