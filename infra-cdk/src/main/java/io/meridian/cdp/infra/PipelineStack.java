@@ -165,6 +165,15 @@ public final class PipelineStack extends Stack {
     for (String prefix : spec.lakeDeletes()) {
       data.lake().grantDelete(fn.role(), prefix + "*");
     }
+    if (spec.equals(Functions.ERASE)) {
+      // raw objects in Deep Archive are restored before erasure rewrites them (ADR 0012)
+      fn.role()
+          .addToPrincipalPolicy(
+              PolicyStatement.Builder.create()
+                  .actions(List.of("s3:RestoreObject"))
+                  .resources(List.of(data.lake().arnForObjects("raw/*")))
+                  .build());
+    }
     if (spec.readsConfig()) {
       data.configBucket().grantRead(fn.role(), StatefulStack.CONFIG_KEY);
     }

@@ -31,14 +31,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The {@code Erase} task of {@code statemachines/erase.asl.json}: erases the person an {@code
  * Erasure Requested} event names ({@code events/erasure-requested}) through {@link
- * ErasureRequests}, and returns {@code {"tenant", "requestId", "status", "nextStep"|"reportKey"}}.
+ * ErasureRequests}, and returns {@code {"tenant", "requestId", "status",
+ * "nextStep"|"archivedObjects"|"reportKey"}}.
  *
  * <p>A job runs step by step (ADR 0021). Before each step the handler checks the time Lambda leaves
  * it: with less than {@link #RESERVE} left it stops and answers {@code "status": "in_progress"};
  * the state machine calls it again with the same event and the job resumes at that step. A crash
- * (or timeout) part-way is the same: the retry resumes. The outcome and every pause are recorded in
- * the audit log ({@code _audit/} of the lake), never the identifier's value; the signed report is
- * written to {@code _privacy/reports/} of the lake.
+ * (or timeout) part-way is the same: the retry resumes. When raw objects of the person are in Deep
+ * Archive it asks for restored copies, rewrites the others and answers {@code "status":
+ * "waiting_for_restore"}; the state machine calls it again an hour later. The outcome and every
+ * pause are recorded in the audit log ({@code _audit/} of the lake), never the identifier's value;
+ * the signed report is written to {@code _privacy/reports/} of the lake.
  *
  * <p>An event that is not an erasure request, names an unknown tenant or identifier type, or an
  * identifier shared by several people throws {@link IllegalArgumentException}: the task fails

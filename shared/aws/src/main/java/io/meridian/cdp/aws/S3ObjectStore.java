@@ -1,5 +1,7 @@
 package io.meridian.cdp.aws;
 
+import io.meridian.cdp.lake.ArchivedObjectException;
+import io.meridian.cdp.lake.ArchivedObjects;
 import io.meridian.cdp.lake.ConditionalWrites;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.lake.ObjectVersions;
@@ -13,6 +15,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -21,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.Tier;
 
 /**
  * An S3 bucket, optionally below a key prefix, as an {@link ObjectStore}. Every object is written
@@ -32,8 +36,12 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * leading or trailing {@code /}), so that a key valid here is valid locally and the other way
  * round.
  */
-public final class S3ObjectStore implements ObjectStore, ObjectVersions, ConditionalWrites {
+public final class S3ObjectStore
+    implements ObjectStore, ObjectVersions, ConditionalWrites, ArchivedObjects {
   private static final int DEFAULT_PAGE_SIZE = 1_000;
+
+  /** How long a restored copy of an archived object stays readable. */
+  static final int RESTORED_COPY_DAYS = 7;
 
   private final S3Client s3;
   private final String bucket;
@@ -112,8 +120,37 @@ public final class S3ObjectStore implements ObjectStore, ObjectVersions, Conditi
       return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(k)).asByteArray());
     } catch (NoSuchKeyException e) {
       return Optional.empty();
+    } catch (InvalidObjectStateException e) {
+      throw new ArchivedObjectException(key, e);
     } catch (SdkException e) {
       throw failure("get", k, e);
+    }
+  }
+
+  /**
+   * A {@code RestoreObject} at the standard tier (Deep Archive: within 12 hours), the copy kept
+   * {@value #RESTORED_COPY_DAYS} days. 409 {@code RestoreAlreadyInProgress} means an earlier
+   * request is under way, which is what was asked for.
+   */
+  @Override
+  public void requestRestore(String key) throws IOException {
+    String k = s3Key(key);
+    try {
+      s3.restoreObject(
+          b ->
+              b.bucket(bucket)
+                  .key(k)
+                  .restoreRequest(
+                      r ->
+                          r.days(RESTORED_COPY_DAYS)
+                              .glacierJobParameters(g -> g.tier(Tier.STANDARD))));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 409) {
+        return;
+      }
+      throw failure("restore", k, e);
+    } catch (SdkException e) {
+      throw failure("restore", k, e);
     }
   }
 

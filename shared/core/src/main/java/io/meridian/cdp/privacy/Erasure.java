@@ -9,6 +9,8 @@ import io.meridian.cdp.identity.CuratedErasure.Person;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
+import io.meridian.cdp.lake.ArchivedObjectException;
+import io.meridian.cdp.lake.ArchivedObjects;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.lake.ObjectVersions;
 import io.meridian.cdp.tenant.Ids;
@@ -107,7 +109,7 @@ public final class Erasure {
   }
 
   /** How a request ended. */
-  public sealed interface Outcome permits NotFound, Done, InProgress {
+  public sealed interface Outcome permits NotFound, Done, InProgress, WaitingForRestore {
     String requestId();
   }
 
@@ -119,6 +121,15 @@ public final class Erasure {
    * request made again resumes at {@code nextStep}.
    */
   public record InProgress(String requestId, String nextStep) implements Outcome {}
+
+  /**
+   * Every step before {@code raw} is done, and raw objects of the person are archived (S3 Deep
+   * Archive): their restore is requested and the raw objects that could be read are rewritten. The
+   * same request made again once the copies are readable (hours later) finishes the job.
+   *
+   * @param archived how many raw objects still wait for their restored copy
+   */
+  public record WaitingForRestore(String requestId, int archived) implements Outcome {}
 
   /**
    * The person is erased.
@@ -220,7 +231,15 @@ public final class Erasure {
           return new InProgress(requestId, step);
         }
         hook.before(step);
-        run(step, tenant.id(), state);
+        int archived = run(step, tenant.id(), state);
+        if (archived > 0) {
+          store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
+          record(
+              event.with(
+                  "result",
+                  "in progress; waiting for " + archived + " archived raw objects to be restored"));
+          return new WaitingForRestore(requestId, archived);
+        }
         ((ObjectNode) state.get("steps")).put(step, clock.instant().toString());
         store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
       }
@@ -336,7 +355,11 @@ public final class Erasure {
     return out;
   }
 
-  private void run(String step, String tenant, ObjectNode state) throws IOException {
+  /**
+   * Runs one step; returns how many raw objects it could not read yet because they are archived (0:
+   * the step is done).
+   */
+  private int run(String step, String tenant, ObjectNode state) throws IOException {
     ObjectNode plan = (ObjectNode) state.get("plan");
     ObjectNode removed = (ObjectNode) state.get("removed");
     Set<String> profileIds = set(plan.get("profileIds"));
@@ -371,16 +394,43 @@ public final class Erasure {
       case "profiles" -> put(removed, erasure.eraseProfiles(tenant, profileIds));
       case "segments" -> put(removed, erasure.eraseSegments(tenant, profileIds));
       case "raw" -> {
-        long lines = 0;
-        long versions = 0;
+        // objects rewritten by an earlier attempt that waited for archived ones are not read again
+        ObjectNode progress =
+            state.get("rawProgress") instanceof ObjectNode p ? p : state.putObject("rawProgress");
+        ArrayNode done =
+            progress.get("rewritten") instanceof ArrayNode a ? a : progress.putArray("rewritten");
+        Set<String> rewritten = set(done);
+        long lines = progress.path("lines").asLong(0);
+        long versions = progress.path("versionsDeleted").asLong(0);
+        int archived = 0;
         Set<String> lineIds = new HashSet<>(messageIds);
         lineIds.addAll(set(plan.get("quarantineIds")));
         for (JsonNode k : plan.get("rawObjects")) {
-          lines += rewriteRaw(tenant, k.asText(), lineIds);
-          if (store instanceof ObjectVersions v) {
-            versions += v.deletePreviousVersions(k.asText());
+          String key = k.asText();
+          if (rewritten.contains(key)) {
+            continue;
           }
+          try {
+            lines += rewriteRaw(tenant, key, lineIds);
+          } catch (ArchivedObjectException e) {
+            if (!(store instanceof ArchivedObjects a)) {
+              throw e;
+            }
+            a.requestRestore(key);
+            archived++;
+            continue;
+          }
+          if (store instanceof ObjectVersions v) {
+            versions += v.deletePreviousVersions(key);
+          }
+          done.add(key);
         }
+        progress.put("lines", lines);
+        progress.put("versionsDeleted", versions);
+        if (archived > 0) {
+          return archived;
+        }
+        state.remove("rawProgress");
         removed.put("rawLines", Math.max(lines, removed.path("rawLines").asLong(0)));
         removed.set("rawObjects", plan.get("rawObjects").deepCopy());
         removed.put("rawPreviousVersionsDeleted", versions);
@@ -417,6 +467,7 @@ public final class Erasure {
       }
       default -> throw new IllegalStateException("unknown erasure step " + step);
     }
+    return 0;
   }
 
   private static void put(ObjectNode removed, CuratedErasure.Removed r) {
