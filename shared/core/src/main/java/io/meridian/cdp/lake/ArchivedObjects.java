@@ -6,7 +6,7 @@ import java.io.IOException;
  * An {@link ObjectStore} whose objects can be archived and must be restored before they are read
  * (S3 with lifecycle transitions to Deep Archive, ADR 0012): {@link ObjectStore#get} throws {@link
  * ArchivedObjectException} for them. Erasure asks for restored copies of the raw objects it must
- * rewrite and waits for them (ADR 0031).
+ * rewrite and waits for them (ADR 0012).
  */
 public interface ArchivedObjects {
   /**
