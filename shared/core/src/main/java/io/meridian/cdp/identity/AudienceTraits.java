@@ -245,16 +245,16 @@ public final class AudienceTraits {
   }
 
   /**
-   * A number as DuckDB writes it after reading the text Jackson writes for it: an integer as its
-   * digits; any other number as the nearest double in the shortest form that reads back as the same
-   * double ({@code 42.5}, {@code 1000.0}, {@code 1e21}, {@code 1.25e-7}); a number beyond the range
-   * of a double as written.
+   * A number as DuckDB writes it after reading the text Jackson writes for it: an integer literal
+   * as its digits; any other number as the nearest double in the shortest form that reads back as
+   * the same double ({@code 42.5}, {@code 1000.0}, {@code 1e21}, {@code 1.25e-7}); a number beyond
+   * the range of a double as written.
    */
   static String number(JsonNode node) {
-    if (node.isIntegralNumber()) {
-      return node.bigIntegerValue().toString();
+    String text = node.toString(); // what the profile's JSON holds (a decimal may be "0" or "1E+3")
+    if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+      return new java.math.BigInteger(text).toString(); // an integer: its digits, "-0" as "0"
     }
-    String text = node.toString();
     double d = Double.parseDouble(text);
     if (Double.isInfinite(d) || Double.isNaN(d)) {
       return text;
