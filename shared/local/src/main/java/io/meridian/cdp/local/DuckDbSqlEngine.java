@@ -473,8 +473,8 @@ public final class DuckDbSqlEngine implements SqlEngine {
           throw new IllegalStateException(
               "no files of " + table + " of tenant " + tenant + " in " + dir);
         }
-        TableSchema schema = curatedSchema(table);
         if (!hasFiles(root, dir, ".parquet")) {
+          TableSchema schema = curatedSchema(table);
           StringBuilder empty = new StringBuilder("(SELECT NULL::VARCHAR AS tenant");
           for (Column c : schema.columns()) {
             empty.append(", NULL::").append(duckType(c.type())).append(" AS ").append(c.name());
