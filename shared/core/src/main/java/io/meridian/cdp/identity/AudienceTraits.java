@@ -251,7 +251,15 @@ public final class AudienceTraits {
    * the range of a double as written.
    */
   static String number(JsonNode node) {
-    String text = node.toString(); // what the profile's JSON holds (a decimal may be "0" or "1E+3")
+    if (node.isInt() || node.isLong()) {
+      return Long.toString(node.longValue());
+    }
+    if (node.isBigInteger()) {
+      return node.bigIntegerValue().toString();
+    }
+    // what the profile's JSON holds: Jackson writes a decimal with BigDecimal.toString ("0",
+    // "1E+3")
+    String text = node.isBigDecimal() ? node.decimalValue().toString() : node.toString();
     if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
       return new java.math.BigInteger(text).toString(); // an integer: its digits, "-0" as "0"
     }
