@@ -219,7 +219,8 @@ public final class CuratedErasure {
 
   /**
    * Writes a new snapshot of the profiles step without the profiles {@code profileIds}: their
-   * {@code curated.profiles} rows, consent history and private aggregate state.
+   * {@code curated.profiles} rows, consent history, private aggregate state and {@link
+   * AudienceTraits} rows.
    */
   public Removed eraseProfiles(String tenant, Set<String> profileIds) throws IOException {
     Map<String, Long> removed = new TreeMap<>();
@@ -231,6 +232,7 @@ public final class CuratedErasure {
     schemas.put("profiles", CuratedTables.PROFILES);
     schemas.put("consent_history", CuratedTables.CONSENT_HISTORY);
     schemas.put("_profile_state", CuratedTables.PROFILE_STATE);
+    schemas.put(AudienceTraits.TABLE, found.get().audienceTraits().schema());
     boolean switched =
         rewriteSnapshot(tenant, CuratedStore.PROFILES, found.get(), schemas, profileIds, removed);
     return new Removed(removed, switched);
@@ -326,7 +328,8 @@ public final class CuratedErasure {
             previous.watermarkMessageId(),
             previous.files(),
             tables,
-            previous.rules()),
+            previous.rules(),
+            previous.audienceTraits()),
         previous);
     return true;
   }

@@ -1,5 +1,6 @@
 package io.meridian.cdp.identity;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.cdp.lake.ObjectStore;
@@ -54,6 +55,8 @@ public final class CuratedStore {
    * @param files clean-zone keys consumed so far
    * @param tables table name → key of each file of the snapshot, for readers
    * @param rules fingerprint of the identity rules the snapshot was resolved with
+   * @param audienceTraits profiles step: what its {@link AudienceTraits#TABLE} table holds (empty
+   *     without that table)
    */
   public record Pointer(
       @JsonProperty("snapshot") int snapshot,
@@ -62,15 +65,33 @@ public final class CuratedStore {
       @JsonProperty("watermarkMessageId") String watermarkMessageId,
       @JsonProperty("files") List<String> files,
       @JsonProperty("tables") java.util.Map<String, String> tables,
-      @JsonProperty("rules") String rules) {
+      @JsonProperty("rules") String rules,
+      @JsonProperty("audienceTraits")
+          @JsonInclude(
+              value = JsonInclude.Include.CUSTOM,
+              valueFilter = AudienceTraits.Layout.EmptyFilter.class)
+          AudienceTraits.Layout audienceTraits) {
     public Pointer {
       files = files == null ? List.of() : List.copyOf(files);
       tables = tables == null ? java.util.Map.of() : java.util.Map.copyOf(tables);
       rules = rules == null ? "" : rules;
+      audienceTraits = audienceTraits == null ? AudienceTraits.Layout.none() : audienceTraits;
+    }
+
+    /** A pointer without an {@link AudienceTraits#TABLE} table. */
+    public Pointer(
+        int snapshot,
+        int generation,
+        long watermarkMicros,
+        String watermarkMessageId,
+        List<String> files,
+        java.util.Map<String, String> tables,
+        String rules) {
+      this(snapshot, generation, watermarkMicros, watermarkMessageId, files, tables, rules, null);
     }
 
     public static Pointer initial() {
-      return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of(), "");
+      return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of(), "", null);
     }
   }
 

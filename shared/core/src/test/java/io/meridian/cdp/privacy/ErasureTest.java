@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.cdp.clean.CleanTables;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.identity.AudienceTraits;
 import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CleanFixtures;
 import io.meridian.cdp.identity.CleanFixtures.Call;
@@ -114,6 +115,10 @@ class ErasureTest {
   }
 
   /** Clean files, their raw objects, and the curated steps run day by day. */
+  /** The lake's profiles step also keeps audience traits (ADR 0032), which erasure must filter. */
+  private static final AudienceTraits.Layout AUDIENCE_TRAITS =
+      new AudienceTraits.Layout(List.of("last_seen"), List.of(List.of("email")));
+
   private CuratedStore lake(ObjectStore objects) throws IOException {
     CuratedStore store = new CuratedStore(objects, work);
     List<List<Call>> days = days();
@@ -176,7 +181,7 @@ class ErasureTest {
       objects.put(
           "raw/tenant=acme/source=web/dt=" + day + "/hour=00/b" + d + ".jsonl.gz", gzip(lines));
       new ResolveIdentities(store).run("acme", RULES, "US");
-      new BuildProfiles(store).run("acme", RULES);
+      new BuildProfiles(store).run("acme", RULES, AUDIENCE_TRAITS);
     }
     return store;
   }
@@ -276,6 +281,18 @@ class ErasureTest {
         .contains("bob@example.com");
     assertThat(current(store, "profiles", CuratedTables.CONSENT_HISTORY).toString())
         .doesNotContain(alice.profileId());
+    CuratedStore.Pointer profiles = store.pointer("acme", "profiles").orElseThrow();
+    assertThat(profiles.audienceTraits()).isEqualTo(AUDIENCE_TRAITS);
+    assertThat(
+            store
+                .read(AUDIENCE_TRAITS.schema(), profiles.tables().get(AudienceTraits.TABLE))
+                .stream()
+                .map(Arrays::toString)
+                .toList()
+                .toString())
+        .doesNotContain(alice.profileId())
+        .doesNotContain("alice@example.com")
+        .contains("bob@example.com");
     assertThat(
             rows(store, CuratedTables.EVENT_IDENTIFIERS, "curated/event_identifiers/").toString())
         .doesNotContain("alice");
