@@ -1,10 +1,13 @@
 package io.meridian.cdp.fn;
 
 import com.sun.net.httpserver.HttpServer;
+import io.meridian.cdp.activation.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +27,12 @@ final class Receiver implements AutoCloseable {
           .map(e -> e.getValue().get(0))
           .findFirst()
           .orElse(null);
+    }
+
+    /** Whether its {@code Meridian-Signature} is valid for {@code secret}, made just now. */
+    boolean signedWith(String secret) {
+      return WebhookSignature.verify(
+          secret, header(WebhookSignature.HEADER), body, Instant.now(), Duration.ofMinutes(5));
     }
   }
 
