@@ -214,9 +214,32 @@ public final class Functions {
               Env.CONFIG_BUCKET,
               Env.CONFIG_KEY,
               Env.ACTIVATION_BUS,
-              Env.TENANT_SECRETS),
+              Env.TENANT_SECRETS,
+              Env.CONSENT_PURPOSES),
           List.of("curated/", "_state/curated/", "_state/privacy/"),
           List.of("_state/curated/"),
+          List.of(),
+          false);
+
+  /**
+   * Target of the activation bus's rules of webhook destinations (ADR 0033): maps one event's
+   * payload, signs it and POSTs it; a failure is thrown, so Lambda's asynchronous retries and the
+   * destination's dead-letter queue take over. Touches no lake; reads only the destinations'
+   * signing secrets. The timeout leaves room for the longest webhook timeout (20 s).
+   */
+  public static final FunctionSpec ACTIVATE =
+      new FunctionSpec(
+          "Activate",
+          "activate",
+          HANDLER_PACKAGE + "ActivateHandler",
+          512,
+          30,
+          512,
+          false,
+          Optional.empty(),
+          Set.of(Env.WEBHOOK_DESTINATIONS),
+          List.of(),
+          List.of(),
           List.of(),
           false);
 
@@ -232,6 +255,7 @@ public final class Functions {
           PROFILE_API,
           COMPUTE_SEGMENTS,
           PUBLISH_CHANGES,
+          ACTIVATE,
           ERASE);
 
   private Functions() {}
