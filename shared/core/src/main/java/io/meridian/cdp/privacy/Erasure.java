@@ -7,6 +7,7 @@ import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CuratedErasure;
 import io.meridian.cdp.identity.CuratedErasure.Person;
 import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
 import io.meridian.cdp.lake.ObjectStore;
@@ -45,6 +46,11 @@ import java.util.zip.GZIPOutputStream;
  * re-run of a finished request does nothing new and returns its report. The request id is a keyed
  * hash of the tenant and the normalized identifier: the same person asked for twice is one job. ADR
  * 0021.
+ *
+ * <p>On a store that writes conditionally (S3) the job holds the tenant's {@link TenantLease} from
+ * its first call to its last (owner {@code erasure:<request id>}), renewed before each step, so no
+ * curate step switches the tenant's curated pointers in between (ADR 0031); another holder makes
+ * the call throw {@link io.meridian.cdp.identity.TenantBusyException} before anything is done.
  */
 public final class Erasure {
   /** The steps, in the order they run. */
@@ -180,6 +186,13 @@ public final class Erasure {
       return new Done(requestId, key, report, true, false);
     }
     boolean resumed = state != null;
+    // One writer of the tenant's curated pointers at a time (ADR 0031): the job holds the tenant's
+    // lease from its first step to its end, across the invocations of a paused job (same owner).
+    Optional<TenantLease> lease = TenantLease.over(store, clock);
+    String owner = "erasure:" + requestId;
+    if (lease.isPresent()) {
+      lease.get().acquire(tenant.id(), owner);
+    }
     try {
       if (state == null) {
         CuratedErasure erasure = new CuratedErasure(curated);
@@ -194,6 +207,7 @@ public final class Erasure {
                       "failure",
                       event.details())
                   .with("result", "not_found"));
+          release(lease, tenant.id(), owner);
           return new NotFound(requestId);
         }
         for (CuratedErasure.Identifier id : person.get().identifiers()) {
@@ -219,13 +233,19 @@ public final class Erasure {
           record(event.with("result", "in progress; continues at step " + step));
           return new InProgress(requestId, step);
         }
+        if (lease.isPresent()) {
+          lease.get().renew(tenant.id(), owner);
+        }
         hook.before(step);
         run(step, tenant.id(), state);
         ((ObjectNode) state.get("steps")).put(step, clock.instant().toString());
         store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
       }
     } catch (IOException | RuntimeException e) {
-      if (!(e instanceof IllegalArgumentException)) {
+      if (e instanceof IllegalArgumentException) {
+        // an invalid request ends here; any other failure is retried and keeps the lease
+        release(lease, tenant.id(), owner);
+      } else {
         record(
             new AuditEvent(
                     actor,
@@ -238,6 +258,7 @@ public final class Erasure {
       }
       throw e;
     }
+    release(lease, tenant.id(), owner);
     String key = state.path("reportKey").asText();
     ObjectNode report = parse(store.get(key).orElseThrow());
     AuditEvent done = event.with("result", resumed ? "erased (resumed)" : "erased");
@@ -246,6 +267,13 @@ public final class Erasure {
     }
     record(done);
     return new Done(requestId, key, report, false, resumed);
+  }
+
+  private static void release(Optional<TenantLease> lease, String tenant, String owner)
+      throws IOException {
+    if (lease.isPresent()) {
+      lease.get().release(tenant, owner);
+    }
   }
 
   private void record(AuditEvent e) throws IOException {
