@@ -167,8 +167,9 @@ public final class Functions {
               "_state/privacy/",
               "_privacy/",
               "_audit/"),
-          // earlier versions of rewritten raw objects (ADR 0012); nothing else is deleted
-          List.of("raw/"),
+          // earlier versions of the raw, clean, quarantine and curated objects it rewrote, and the
+          // curated snapshots it made obsolete (ADR 0012, 0031); nothing else is deleted
+          List.of("clean/events/", "curated/", "_state/curated/", "quarantine/records/", "raw/"),
           false);
 
   /**

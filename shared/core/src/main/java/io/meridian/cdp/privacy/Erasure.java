@@ -12,6 +12,7 @@ import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.lake.ObjectVersions;
+import io.meridian.cdp.segment.SegmentTables;
 import io.meridian.cdp.tenant.Ids;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.ByteArrayInputStream;
@@ -383,6 +384,7 @@ public final class Erasure {
         }
         // every planned file held the person, whichever attempt rewrote it
         removed.set("cleanFiles", plan.get("cleanFiles").deepCopy());
+        deletePreviousVersions(removed, "cleanPreviousVersionsDeleted", plan.get("cleanFiles"));
         // a resumed step counts what this attempt removed; the first attempt's count is kept
         removed.put("cleanRows", Math.max(rows, removed.path("cleanRows").asLong(0)));
       }
@@ -393,11 +395,22 @@ public final class Erasure {
           rows += PersonEvents.rewriteQuarantine(curated, f.asText(), ids);
         }
         removed.set("quarantineFiles", plan.get("quarantineFiles").deepCopy());
+        deletePreviousVersions(
+            removed, "quarantinePreviousVersionsDeleted", plan.get("quarantineFiles"));
         removed.put("quarantineRows", Math.max(rows, removed.path("quarantineRows").asLong(0)));
       }
-      case "identity" -> put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
-      case "profiles" -> put(removed, erasure.eraseProfiles(tenant, profileIds));
-      case "segments" -> put(removed, erasure.eraseSegments(tenant, profileIds));
+      case "identity" -> {
+        put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
+        deleteNoncurrentVersions(removed, tenant, CuratedStore.IDENTITY);
+      }
+      case "profiles" -> {
+        put(removed, erasure.eraseProfiles(tenant, profileIds));
+        deleteNoncurrentVersions(removed, tenant, CuratedStore.PROFILES);
+      }
+      case "segments" -> {
+        put(removed, erasure.eraseSegments(tenant, profileIds));
+        deleteNoncurrentVersions(removed, tenant, SegmentTables.STEP);
+      }
       case "raw" -> {
         long lines = 0;
         long versions = 0;
@@ -445,6 +458,38 @@ public final class Erasure {
       }
       default -> throw new IllegalStateException("unknown erasure step " + step);
     }
+  }
+
+  /**
+   * In a versioned bucket, destroys the earlier versions of rewritten objects at once, so the
+   * person does not linger until they expire ({@code cdp:noncurrentVersionDays}).
+   */
+  private void deletePreviousVersions(ObjectNode removed, String field, JsonNode keys)
+      throws IOException {
+    long versions = 0;
+    if (store instanceof ObjectVersions v) {
+      for (JsonNode k : keys) {
+        versions += v.deletePreviousVersions(k.asText());
+      }
+    }
+    removed.put(field, removed.path(field).asLong(0) + versions);
+  }
+
+  /**
+   * In a versioned bucket, destroys every earlier version of the step's curated tables of the
+   * tenant: the snapshots the erasure replaced or deleted, and those earlier runs replaced, all may
+   * hold the person.
+   */
+  private void deleteNoncurrentVersions(ObjectNode removed, String tenant, String step)
+      throws IOException {
+    long versions = 0;
+    if (store instanceof ObjectVersions v) {
+      for (String prefix : CuratedErasure.tablePrefixes(tenant, step)) {
+        versions += v.deleteNoncurrentVersions(prefix);
+      }
+    }
+    String field = "curatedPreviousVersionsDeleted";
+    removed.put(field, removed.path(field).asLong(0) + versions);
   }
 
   private static void put(ObjectNode removed, CuratedErasure.Removed r) {

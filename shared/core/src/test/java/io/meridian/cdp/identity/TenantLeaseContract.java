@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.cdp.lake.ConditionalWrites;
+import io.meridian.cdp.lake.MovingClock;
 import io.meridian.cdp.lake.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,33 +29,10 @@ public abstract class TenantLeaseContract {
   private MovingClock clock;
   private TenantLease lease;
 
-  private static final class MovingClock extends Clock {
-    private volatile Instant now = T0;
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @BeforeEach
   void setUp() throws Exception {
     store = newStore();
-    clock = new MovingClock();
+    clock = new MovingClock(T0);
     lease = TenantLease.over(store, clock).orElseThrow();
   }
 

@@ -185,6 +185,19 @@ class ErasureTest {
     return store;
   }
 
+  /** A new clean file: carol's first event, after the fixture's days. */
+  private void carolArrives(ObjectStore objects) throws IOException {
+    CleanFixtures.writeClean(
+        objects,
+        work,
+        "acme",
+        "2026-11-09",
+        "web-h00-b9",
+        List.of(
+            new Call(
+                "carol-1", "identify", null, "carol", "dev-carol", null, null, 1_790_900_000L)));
+  }
+
   private Erasure erasure(ObjectStore objects, AuditLog audit, Erasure.StepHook hook) {
     return new Erasure(
         objects,
@@ -426,15 +439,7 @@ class ErasureTest {
     CuratedStore store = lake(objects);
     erasure(objects, null, null).erase(ACME, "email", ALICE_EMAIL, "", "t");
     int before = store.pointer("acme", "identity").orElseThrow().generation();
-    CleanFixtures.writeClean(
-        objects,
-        work,
-        "acme",
-        "2026-11-09",
-        "web-h00-b9",
-        List.of(
-            new Call(
-                "carol-1", "identify", null, "carol", "dev-carol", null, null, 1_790_900_000L)));
+    carolArrives(objects);
     var r = new ResolveIdentities(store).run("acme", RULES, "US");
     new BuildProfiles(store).run("acme", RULES);
     assertThat(r.rebuilt()).isFalse();
@@ -673,15 +678,7 @@ class ErasureTest {
       throws IOException {
     InMemoryObjectStore objects = new InMemoryObjectStore();
     CuratedStore store = lake(objects);
-    CleanFixtures.writeClean(
-        objects,
-        work,
-        "acme",
-        "2026-11-09",
-        "web-h00-b9",
-        List.of(
-            new Call(
-                "carol-1", "identify", null, "carol", "dev-carol", null, null, 1_790_900_000L)));
+    carolArrives(objects);
     new ResolveIdentities(store).run("acme", RULES, "US");
     // build-profiles reads the snapshot in force (alice in it) and builds the next one; the erasure
     // switches the profiles pointer before build-profiles switches its own
