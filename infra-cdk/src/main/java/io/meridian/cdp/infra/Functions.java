@@ -130,7 +130,7 @@ public final class Functions {
    * The erase state machine's task (ADR 0021): erases a person from clean, curated, quarantine and
    * raw data, writes the suppression list, the signed report and the audit log. Runs as the data
    * stack's erasure role (the only principal that may delete raw versions, ADR 0012), one at a
-   * time: erasures switch curated pointers and append to the audit log.
+   * time; against curate it holds the tenant's lease (ADR 0031).
    */
   public static final FunctionSpec ERASE =
       new FunctionSpec(
@@ -167,8 +167,9 @@ public final class Functions {
               "_state/privacy/",
               "_privacy/",
               "_audit/"),
-          // earlier versions of rewritten raw objects (ADR 0012); nothing else is deleted
-          List.of("raw/"),
+          // earlier versions of the raw, clean, quarantine and curated objects it rewrote, and the
+          // curated snapshots it made obsolete (ADR 0012, 0031); nothing else is deleted
+          List.of("clean/events/", "curated/", "_state/curated/", "quarantine/records/", "raw/"),
           false);
 
   /**

@@ -66,7 +66,7 @@ class EraseStackTest {
   }
 
   @Test
-  void theErasureRoleMayRewriteTheZonesItErasesButDeleteOnlyRawVersionsAndNeverTheStream() {
+  void theErasureRoleMayRewriteAndDeleteVersionsInTheZonesItErasesOnlyAndNeverTheStream() {
     String policy = erasurePolicy();
     for (String prefix :
         List.of(
@@ -85,10 +85,13 @@ class EraseStackTest {
         .contains("secretsmanager:GetSecretValue", ":secret:cdp-test-tenant/*")
         .contains("kms:Decrypt", "kms:GenerateDataKey*")
         .doesNotContain("kinesis:", "dynamodb:");
-    // the only delete statement is on raw/* (earlier versions of rewritten raw objects)
+    // deletes (earlier versions of what it rewrote, ADR 0012, 0031) only in the zones it erases
     List<String> deletes = erasureRoleResourcesOf("s3:DeleteObject");
-    assertThat(deletes).hasSize(1);
-    assertThat(deletes.get(0)).contains("/raw/*").doesNotContain("clean/", "curated/", "_audit/");
+    assertThat(deletes).isNotEmpty();
+    assertThat(String.join(" ", deletes))
+        .contains(
+            "/raw/*", "/clean/events/*", "/quarantine/records/*", "/curated/*", "/_state/curated/*")
+        .doesNotContain("_audit/", "_privacy/", "_state/privacy/", "_keys/", "_ops/");
   }
 
   /** The resources of each statement of the erasure role's policies naming {@code action}. */

@@ -54,7 +54,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * AUDIT_SECRET} (the Secrets Manager secret that signs the audit log's head), {@code AWS_REGION}.
  * Parquet files are assembled in {@code /tmp/cdp-work}. The function runs as the erasure role, the
  * only principal that may delete raw versions (ADR 0012), with a reserved concurrency of 1:
- * erasures run one at a time (they switch curated pointers).
+ * erasures run one at a time. The job holds the tenant's lease (ADR 0031) from its first call to
+ * its end; while a curate execution holds it the call throws {@link
+ * io.meridian.cdp.identity.TenantBusyException} before doing anything (the state machine retries).
  */
 public final class EraseHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {

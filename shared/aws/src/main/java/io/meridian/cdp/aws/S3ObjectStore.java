@@ -15,6 +15,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -267,6 +268,49 @@ public final class S3ObjectStore
       }
     } catch (SdkException e) {
       throw failure("delete previous versions of", k, e);
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the noncurrent versions (and noncurrent delete markers) of every object under {@code
+   * keyPrefix} (a folder: ends in {@code /}). Needs {@code s3:ListBucketVersions} and {@code
+   * s3:DeleteObjectVersion} on the prefix.
+   */
+  @Override
+  public int deleteNoncurrentVersions(String keyPrefix) throws IOException {
+    if (!keyPrefix.endsWith("/") || keyPrefix.length() < 2 || keyPrefix.startsWith("/")) {
+      // never the whole bucket by mistake
+      throw new IllegalArgumentException("not a folder prefix: '" + keyPrefix + "'");
+    }
+    String p = prefix + keyPrefix;
+    int deleted = 0;
+    try {
+      ListObjectVersionsRequest request =
+          ListObjectVersionsRequest.builder().bucket(bucket).prefix(p).build();
+      List<String[]> old = new ArrayList<>();
+      List<String[]> markers = new ArrayList<>();
+      for (var page : s3.listObjectVersionsPaginator(request)) {
+        for (ObjectVersion v : page.versions()) {
+          if (!Boolean.TRUE.equals(v.isLatest())) {
+            old.add(new String[] {v.key(), v.versionId()});
+          }
+        }
+        for (DeleteMarkerEntry m : page.deleteMarkers()) {
+          if (!Boolean.TRUE.equals(m.isLatest())) {
+            markers.add(new String[] {m.key(), m.versionId()});
+          }
+        }
+      }
+      for (String[] v : old) {
+        s3.deleteObject(b -> b.bucket(bucket).key(v[0]).versionId(v[1]));
+        deleted++;
+      }
+      for (String[] m : markers) {
+        s3.deleteObject(b -> b.bucket(bucket).key(m[0]).versionId(m[1]));
+      }
+    } catch (SdkException e) {
+      throw failure("delete noncurrent versions under", p, e);
     }
     return deleted;
   }

@@ -3,6 +3,7 @@ package io.meridian.cdp.identity;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.cdp.lake.ConditionalWrites;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.parquet.ColumnBatch;
 import io.meridian.cdp.parquet.ParquetFiles;
@@ -106,10 +107,36 @@ public final class CuratedStore {
         : Optional.of(JSON.readValue(bytes.get(), Pointer.class));
   }
 
-  /** Switches the tenant to a new snapshot, then deletes the one before the previous. */
+  /**
+   * Switches the tenant to a new snapshot, then deletes the one before the previous.
+   *
+   * <p>On a store that writes conditionally (S3) the switch is a compare-and-set: the pointer is
+   * replaced only if it is still {@code previous} (or, when {@code previous} is {@link
+   * Pointer#initial()}, only if there is none), so a writer that read an older pointer cannot undo
+   * another's switch (an erasure's, say). Writers hold the tenant's {@link TenantLease} besides
+   * (ADR 0031); this is the defence if a lease expired under a slow holder.
+   *
+   * @throws PointerMovedException when the pointer in force is no longer {@code previous}; nothing
+   *     was switched and the snapshot written for it is left to the next run
+   */
   public void switchTo(String tenant, String step, Pointer next, Pointer previous)
       throws IOException {
-    store.put(pointerKey(tenant, step), JSON.writeValueAsBytes(next));
+    String pointer = pointerKey(tenant, step);
+    byte[] bytes = JSON.writeValueAsBytes(next);
+    if (store instanceof ConditionalWrites cas) {
+      Optional<ConditionalWrites.Tagged> current = cas.getTagged(pointer);
+      Pointer inForce =
+          current.isEmpty() ? null : JSON.readValue(current.get().content(), Pointer.class);
+      boolean same =
+          inForce == null ? previous.equals(Pointer.initial()) : inForce.equals(previous);
+      if (!same
+          || cas.putIf(pointer, bytes, current.map(ConditionalWrites.Tagged::tag).orElse(null))
+              .isEmpty()) {
+        throw new PointerMovedException(tenant, step, previous.snapshot(), next.snapshot());
+      }
+    } else {
+      store.put(pointer, bytes);
+    }
     if (previous.snapshot() > 1) {
       String old = "/snapshot=" + snapshotName(previous.snapshot() - 1) + "/";
       for (String table : previous.tables().keySet()) {
@@ -118,6 +145,24 @@ public final class CuratedStore {
           store.delete(key);
         }
       }
+    }
+  }
+
+  /** Another writer switched a tenant's pointer after this one read it (see {@link #switchTo}). */
+  public static final class PointerMovedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    PointerMovedException(String tenant, String step, int read, int next) {
+      super(
+          "tenant "
+              + tenant
+              + ": the "
+              + step
+              + " pointer is no longer snapshot "
+              + read
+              + " as read, another writer switched it; snapshot "
+              + next
+              + " was not switched to (running the step again starts from the pointer in force)");
     }
   }
 

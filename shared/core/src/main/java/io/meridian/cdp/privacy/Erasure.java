@@ -7,12 +7,14 @@ import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CuratedErasure;
 import io.meridian.cdp.identity.CuratedErasure.Person;
 import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
 import io.meridian.cdp.lake.ArchivedObjectException;
 import io.meridian.cdp.lake.ArchivedObjects;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.lake.ObjectVersions;
+import io.meridian.cdp.segment.SegmentTables;
 import io.meridian.cdp.tenant.Ids;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.ByteArrayInputStream;
@@ -47,6 +49,11 @@ import java.util.zip.GZIPOutputStream;
  * re-run of a finished request does nothing new and returns its report. The request id is a keyed
  * hash of the tenant and the normalized identifier: the same person asked for twice is one job. ADR
  * 0021.
+ *
+ * <p>On a store that writes conditionally (S3) the job holds the tenant's {@link TenantLease} from
+ * its first call to its last (owner {@code erasure:<request id>}), renewed before each step, so no
+ * curate step switches the tenant's curated pointers in between (ADR 0031); another holder makes
+ * the call throw {@link io.meridian.cdp.identity.TenantBusyException} before anything is done.
  */
 public final class Erasure {
   /** The steps, in the order they run. */
@@ -191,6 +198,13 @@ public final class Erasure {
       return new Done(requestId, key, report, true, false);
     }
     boolean resumed = state != null;
+    // One writer of the tenant's curated pointers at a time (ADR 0031): the job holds the tenant's
+    // lease from its first step to its end, across the invocations of a paused job (same owner).
+    Optional<TenantLease> lease = TenantLease.over(store, clock);
+    String owner = "erasure:" + requestId;
+    if (lease.isPresent()) {
+      lease.get().acquire(tenant.id(), owner);
+    }
     try {
       if (state == null) {
         CuratedErasure erasure = new CuratedErasure(curated);
@@ -205,6 +219,7 @@ public final class Erasure {
                       "failure",
                       event.details())
                   .with("result", "not_found"));
+          release(lease, tenant.id(), owner);
           return new NotFound(requestId);
         }
         for (CuratedErasure.Identifier id : person.get().identifiers()) {
@@ -230,10 +245,15 @@ public final class Erasure {
           record(event.with("result", "in progress; continues at step " + step));
           return new InProgress(requestId, step);
         }
+        if (lease.isPresent()) {
+          lease.get().renew(tenant.id(), owner);
+        }
         hook.before(step);
         int archived = run(step, tenant.id(), state);
         if (archived > 0) {
           store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
+          // the curated steps are done: curate need not wait hours for the restores
+          release(lease, tenant.id(), owner);
           record(
               event.with(
                   "result",
@@ -244,7 +264,10 @@ public final class Erasure {
         store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
       }
     } catch (IOException | RuntimeException e) {
-      if (!(e instanceof IllegalArgumentException)) {
+      if (e instanceof IllegalArgumentException) {
+        // an invalid request ends here; any other failure is retried and keeps the lease
+        release(lease, tenant.id(), owner);
+      } else {
         record(
             new AuditEvent(
                     actor,
@@ -257,6 +280,7 @@ public final class Erasure {
       }
       throw e;
     }
+    release(lease, tenant.id(), owner);
     String key = state.path("reportKey").asText();
     ObjectNode report = parse(store.get(key).orElseThrow());
     AuditEvent done = event.with("result", resumed ? "erased (resumed)" : "erased");
@@ -265,6 +289,13 @@ public final class Erasure {
     }
     record(done);
     return new Done(requestId, key, report, false, resumed);
+  }
+
+  private static void release(Optional<TenantLease> lease, String tenant, String owner)
+      throws IOException {
+    if (lease.isPresent()) {
+      lease.get().release(tenant, owner);
+    }
   }
 
   private void record(AuditEvent e) throws IOException {
@@ -378,6 +409,7 @@ public final class Erasure {
         }
         // every planned file held the person, whichever attempt rewrote it
         removed.set("cleanFiles", plan.get("cleanFiles").deepCopy());
+        deletePreviousVersions(removed, "cleanPreviousVersionsDeleted", plan.get("cleanFiles"));
         // a resumed step counts what this attempt removed; the first attempt's count is kept
         removed.put("cleanRows", Math.max(rows, removed.path("cleanRows").asLong(0)));
       }
@@ -388,11 +420,22 @@ public final class Erasure {
           rows += PersonEvents.rewriteQuarantine(curated, f.asText(), ids);
         }
         removed.set("quarantineFiles", plan.get("quarantineFiles").deepCopy());
+        deletePreviousVersions(
+            removed, "quarantinePreviousVersionsDeleted", plan.get("quarantineFiles"));
         removed.put("quarantineRows", Math.max(rows, removed.path("quarantineRows").asLong(0)));
       }
-      case "identity" -> put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
-      case "profiles" -> put(removed, erasure.eraseProfiles(tenant, profileIds));
-      case "segments" -> put(removed, erasure.eraseSegments(tenant, profileIds));
+      case "identity" -> {
+        put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
+        deleteNoncurrentVersions(removed, tenant, CuratedStore.IDENTITY);
+      }
+      case "profiles" -> {
+        put(removed, erasure.eraseProfiles(tenant, profileIds));
+        deleteNoncurrentVersions(removed, tenant, CuratedStore.PROFILES);
+      }
+      case "segments" -> {
+        put(removed, erasure.eraseSegments(tenant, profileIds));
+        deleteNoncurrentVersions(removed, tenant, SegmentTables.STEP);
+      }
       case "raw" -> {
         // objects rewritten by an earlier attempt that waited for archived ones are not read again
         ObjectNode progress =
@@ -468,6 +511,38 @@ public final class Erasure {
       default -> throw new IllegalStateException("unknown erasure step " + step);
     }
     return 0;
+  }
+
+  /**
+   * In a versioned bucket, destroys the earlier versions of rewritten objects at once, so the
+   * person does not linger until they expire ({@code cdp:noncurrentVersionDays}).
+   */
+  private void deletePreviousVersions(ObjectNode removed, String field, JsonNode keys)
+      throws IOException {
+    long versions = 0;
+    if (store instanceof ObjectVersions v) {
+      for (JsonNode k : keys) {
+        versions += v.deletePreviousVersions(k.asText());
+      }
+    }
+    removed.put(field, removed.path(field).asLong(0) + versions);
+  }
+
+  /**
+   * In a versioned bucket, destroys every earlier version of the step's curated tables of the
+   * tenant: the snapshots the erasure replaced or deleted, and those earlier runs replaced, all may
+   * hold the person.
+   */
+  private void deleteNoncurrentVersions(ObjectNode removed, String tenant, String step)
+      throws IOException {
+    long versions = 0;
+    if (store instanceof ObjectVersions v) {
+      for (String prefix : CuratedErasure.tablePrefixes(tenant, step)) {
+        versions += v.deleteNoncurrentVersions(prefix);
+      }
+    }
+    String field = "curatedPreviousVersionsDeleted";
+    removed.put(field, removed.path(field).asLong(0) + versions);
   }
 
   private static void put(ObjectNode removed, CuratedErasure.Removed r) {
