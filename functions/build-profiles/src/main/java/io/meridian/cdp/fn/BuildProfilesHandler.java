@@ -3,6 +3,7 @@ package io.meridian.cdp.fn;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.meridian.cdp.aws.CurateTask;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.tenant.CdpConfig;
@@ -59,7 +60,7 @@ public final class BuildProfilesHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    TenantConfig tenant = task.tenant(input);
+    TenantConfig tenant = task.begin(input, context);
     try {
       BuildProfiles.Result r =
           new BuildProfiles(task.store()).run(tenant.id(), tenant.identityRules());
@@ -71,6 +72,10 @@ public final class BuildProfilesHandler
           r.events(),
           r.profiles(),
           r.rebuilt() ? " (rebuilt)" : r.noop() ? " (nothing new)" : "");
+      Metrics.stage("profiles")
+          .count("ProfileEvents", r.events())
+          .count("ProfilesWritten", r.noop() ? 0 : r.profiles())
+          .publish();
       return output(r);
     } catch (IOException e) {
       throw new UncheckedIOException("build-profiles for tenant " + tenant.id() + " failed", e);

@@ -8,6 +8,7 @@ import io.meridian.cdp.activation.PublishReport;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.aws.EventBridgeEventPublisher;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.IOException;
@@ -67,7 +68,7 @@ public final class PublishChangesHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    TenantConfig tenant = task.tenant(input);
+    TenantConfig tenant = task.begin(input, context);
     try {
       PublishChanges.Result r =
           new PublishChanges(task.store(), PublishChangesHandler.allAccepted(bus))
@@ -82,6 +83,11 @@ public final class PublishChangesHandler
           r.delivered(),
           r.suppressed(),
           r.noop() ? " (nothing new)" : "");
+      Metrics.stage("publish")
+          .count("ChangeEvents", r.events())
+          .count("ChangesPublished", r.delivered())
+          .count("ChangesSuppressed", r.suppressed())
+          .publish();
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("tenant", r.tenant());
       out.put("published", r.published());

@@ -3,6 +3,7 @@ package io.meridian.cdp.fn;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.meridian.cdp.aws.CurateTask;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.identity.ResolveIdentities;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.tenant.CdpConfig;
@@ -59,7 +60,7 @@ public final class ResolveIdentitiesHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    TenantConfig tenant = task.tenant(input);
+    TenantConfig tenant = task.begin(input, context);
     try {
       ResolveIdentities.Result r =
           new ResolveIdentities(task.store())
@@ -73,6 +74,13 @@ public final class ResolveIdentitiesHandler
           r.profiles(),
           r.merges(),
           r.rebuilt() ? " (rebuilt)" : r.noop() ? " (nothing new)" : "");
+      Metrics.stage("identity")
+          .count("IdentityEvents", r.events())
+          .count("Identifiers", r.identifiers())
+          .count("Profiles", r.profiles())
+          .count("Merges", r.merges())
+          .count("MergesBlocked", r.blockedMerges())
+          .publish();
       return output(r);
     } catch (IOException e) {
       throw new UncheckedIOException("resolve-identities for tenant " + tenant.id() + " failed", e);

@@ -1,5 +1,7 @@
 package io.meridian.cdp.aws;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import io.meridian.cdp.aws.telemetry.LogContext;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.tenant.CdpConfig;
@@ -18,6 +20,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * task input {@code {"tenant": "acme"}} names.
  */
 public final class CurateTask {
+  /**
+   * The key of a task input that carries the Step Functions execution id (the state machine passes
+   * it as {@code "execution.$": "$$.Execution.Id"}), the correlation id of the task's log lines.
+   */
+  public static final String EXECUTION = "execution";
+
   /** Where Parquet files are assembled in a Lambda function. */
   public static final Path WORK_DIR = Path.of("/tmp/cdp-work");
 
@@ -61,6 +69,21 @@ public final class CurateTask {
   /** The curated zone of the lake. */
   public CuratedStore store() {
     return new CuratedStore(lake, workDir);
+  }
+
+  /**
+   * Starts a task's invocation: its log lines carry the execution id of the input as correlation id
+   * (the Lambda request id when the input has none) and the tenant ({@link LogContext}).
+   *
+   * @return the tenant the input names
+   * @throws IllegalArgumentException as {@link #tenant}
+   */
+  public TenantConfig begin(Map<String, Object> input, Context context) {
+    LogContext.begin(
+        context, input != null && input.get(EXECUTION) instanceof String id ? id : null);
+    TenantConfig tenant = tenant(input);
+    LogContext.tenant(tenant.id());
+    return tenant;
   }
 
   /**
