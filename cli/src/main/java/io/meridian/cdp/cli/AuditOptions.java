@@ -17,6 +17,19 @@ final class AuditOptions {
     return "local:" + (user == null || user.isBlank() ? "unknown" : user);
   }
 
+  /**
+   * The lower-case hex SHA-256 of {@code bytes}: what the log records instead of a value that must
+   * not be kept (a statement, a token, a config file).
+   */
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   AuditEvent event(String action, String target, String outcome) {
     return new AuditEvent(actor(), action, target, reason, outcome, null);
   }

@@ -95,7 +95,62 @@ final class LocalRuntime implements Closeable {
               + loaded.createdWriteKey());
       out.flush();
     }
-    return new LocalRuntime(data, config, loaded.config());
+    LocalRuntime rt = new LocalRuntime(data, config, loaded.config());
+    rt.recordConfigChange(loaded.createdWriteKey() != null);
+    return rt;
+  }
+
+  /** The SHA-256 of cdp.yaml as last recorded in this data directory's audit log. */
+  private Path recordedConfigHash() {
+    return data.resolve("config-recorded.sha256");
+  }
+
+  private String configHash() throws IOException {
+    return AuditOptions.sha256(Files.readAllBytes(configFile));
+  }
+
+  /**
+   * Records in the audit log a change of cdp.yaml that no cdp command made — an edit by hand, a
+   * deployment tool — as {@code config.changed} by an unknown actor with the file's SHA-256 before
+   * and after; and the creation of the default config on first use as {@code config.created}. cdp
+   * keeps the hash as last recorded beside the data ({@code config-recorded.sha256}); changes made
+   * by cdp's own commands are recorded by them ({@link #saveConfig}). A change that cannot be
+   * recorded (damaged audit log) is reported on the log and recorded at a later load.
+   */
+  synchronized void recordConfigChange(boolean created) {
+    try {
+      String now = configHash();
+      Path kept = recordedConfigHash();
+      String before = Files.exists(kept) ? Files.readString(kept).strip() : null;
+      if (now.equals(before)) {
+        return;
+      }
+      String target = "config:" + configFile.getFileName();
+      if (created) {
+        record(
+            AuditEvent.success(AuditOptions.actor(), "config.created", target, "first use")
+                .with("tenants", "demo")
+                .with("sha256", now));
+      } else if (before != null) {
+        record(
+            new AuditEvent(
+                    "unknown",
+                    "config.changed",
+                    target,
+                    "changed outside cdp; detected when cdp loaded it",
+                    "success",
+                    null)
+                .with("sha256_before", before)
+                .with("sha256_after", now));
+      }
+      // else: a data directory from before this check; its current config is the baseline
+      Files.writeString(kept, now + "\n");
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "{} changed, but the change could not be recorded in the audit log yet: {}",
+          configFile,
+          e.getMessage());
+    }
   }
 
   Path data() {
@@ -127,6 +182,7 @@ final class LocalRuntime implements Closeable {
           if (!now.equals(configMtime)) {
             tenants.set(new Tenants(ConfigFile.load(configFile)));
             configMtime = now;
+            recordConfigChange(false);
           }
         }
       }
@@ -152,6 +208,8 @@ final class LocalRuntime implements Closeable {
     ConfigFile.save(config, configFile);
     tenants.set(new Tenants(config));
     configMtime = Files.getLastModifiedTime(configFile);
+    // the command records its own event; this is the config that entry describes
+    Files.writeString(recordedConfigHash(), configHash() + "\n");
   }
 
   /** The spool, opened (and locked) on first use. */

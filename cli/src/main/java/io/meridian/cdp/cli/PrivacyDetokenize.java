@@ -3,8 +3,6 @@ package io.meridian.cdp.cli;
 import io.meridian.cdp.privacy.PiiCodec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,10 +48,7 @@ final class PrivacyDetokenize implements Callable<Integer> {
         throw new Cdp.UserError("no tenant '" + tenant + "'");
       }
       rt.audit().requireAppendable(); // no disclosure that could not be recorded
-      String digest =
-          HexFormat.of()
-              .formatHex(
-                  MessageDigest.getInstance("SHA-256").digest(t.getBytes(StandardCharsets.UTF_8)));
+      String digest = AuditOptions.sha256(t.getBytes(StandardCharsets.UTF_8));
       String value;
       try {
         value = rt.piiKeys().detokenizer(tenant).detokenize(t);

@@ -7,9 +7,6 @@ import io.meridian.cdp.sql.SqlException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -103,17 +100,7 @@ final class SqlCommand implements Callable<Integer> {
         audit
             .event("sql.pii-read", tenant == null ? "lake" : "lake/tenant=" + tenant, outcome)
             .with("columns", String.join(",", piiColumns))
-            .with("statement_sha256", sha256(sql)));
-  }
-
-  /** The statement is not recorded in clear: it may hold personal values in literals. */
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
+            // the statement is not recorded in clear: it may hold personal values in literals
+            .with("statement_sha256", AuditOptions.sha256(sql.getBytes(StandardCharsets.UTF_8))));
   }
 }

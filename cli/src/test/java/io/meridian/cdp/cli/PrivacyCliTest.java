@@ -127,8 +127,9 @@ class PrivacyCliTest {
     Result log = ok("audit", "log");
     String text = log.out();
     assertThat(text.lines().skip(1).toList())
-        .hasSize(4) // count(*) reads no personal data; the demo's creation is not recorded
+        .hasSize(5) // count(*) reads no personal data
         .satisfiesExactly(
+            l -> assertThat(l).contains("config.created", "config:cdp.yaml", "first use"),
             l -> assertThat(l).contains("tenants.add", "tenant:acme", "success", "TICKET-1"),
             l -> assertThat(l).contains("sources.add", "source:acme/web", "write_key=given"),
             l -> assertThat(l).contains("tenants.read-key", "tenant:acme"),
@@ -143,16 +144,40 @@ class PrivacyCliTest {
   }
 
   @Test
+  void recordsAChangeOfCdpYamlMadeOutsideCdpOnceWithTheHashesBeforeAndAfter() throws IOException {
+    ok("tenants", "list"); // creates the default config
+    Path yaml = data.resolve("cdp.yaml");
+    String before = AuditOptions.sha256(Files.readAllBytes(yaml));
+    Files.writeString(yaml, Files.readString(yaml).replace("Demo Company", "Demo Company Ltd"));
+    String after = AuditOptions.sha256(Files.readAllBytes(yaml));
+    ok("tenants", "list"); // detected here
+    ok("tenants", "list"); // and recorded once
+    ok("tenants", "add", "acme"); // a change cdp makes is recorded by its command alone
+    ok("tenants", "list");
+
+    assertThat(ok("audit", "log").out().lines().skip(1).toList())
+        .satisfiesExactly(
+            l -> assertThat(l).contains("config.created", "sha256=" + before),
+            l ->
+                assertThat(l)
+                    .contains("unknown", "config.changed", "config:cdp.yaml", "changed outside cdp")
+                    .contains("sha256_after=" + after, "sha256_before=" + before),
+            l -> assertThat(l).contains("tenants.add", "tenant:acme"));
+    ok("audit", "verify");
+  }
+
+  @Test
   void verifyExitsZeroWhenIntactAndOneNamingTheTamperedEntry() throws IOException {
     ok("tenants", "add", "t1");
     ok("tenants", "add", "t2");
     ok("tenants", "add", "t3");
     Result intact = ok("audit", "verify");
-    assertThat(intact.out()).startsWith("Audit log intact: 3 entries, last entry 3, hash ");
+    // the first command created the default config: entry 1
+    assertThat(intact.out()).startsWith("Audit log intact: 4 entries, last entry 4, hash ");
 
     Path day = auditDay();
     List<String> lines = new ArrayList<>(Files.readAllLines(day));
-    lines.set(1, lines.get(1).replace("tenant:t2", "tenant:tX"));
+    lines.set(2, lines.get(2).replace("tenant:t2", "tenant:tX"));
     Files.write(day, lines);
     // An append chains onto the last entry and leaves the edited one as it is: still detected.
     ok("tenants", "add", "t4");
@@ -163,19 +188,19 @@ class PrivacyCliTest {
         .isEqualTo(
             "Audit log NOT intact at _audit/log/"
                 + day.getFileName()
-                + " line 2 (entry 2): hash mismatch: the entry's content does not match its hash"
-                + " (edited) (1 entries before it verified)"
+                + " line 3 (entry 3): hash mismatch: the entry's content does not match its hash"
+                + " (edited) (2 entries before it verified)"
                 + System.lineSeparator());
 
     // A log whose last entry cannot be chained onto takes no further entries, and the command
     // that needed one says so and does nothing.
     List<String> now = new ArrayList<>(Files.readAllLines(day));
-    now.set(3, now.get(3).substring(0, 40));
+    now.set(4, now.get(4).substring(0, 40));
     Files.write(day, now);
     Result refused = cdp("tenants", "add", "t5");
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err())
-        .contains("audit log is damaged (_audit/log/" + day.getFileName() + " line 4 is not JSON)");
+        .contains("audit log is damaged (_audit/log/" + day.getFileName() + " line 5 is not JSON)");
     assertThat(ok("tenants", "list").out()).contains("t4").doesNotContain("t5");
     Result sql = cdp("sql", "SELECT traits FROM clean.events");
     assertThat(sql.code()).isEqualTo(1);
@@ -211,14 +236,16 @@ class PrivacyCliTest {
         pool.shutdown();
       }
     }
-    assertThat(ok("audit", "verify").out()).startsWith("Audit log intact: 200 entries");
+    // and the default config's creation, recorded once by the first runtime
+    assertThat(ok("audit", "verify").out()).startsWith("Audit log intact: 201 entries");
   }
 
   @Test
   void logFiltersBySinceAndRejectsABadDate() {
     ok("tenants", "add", "t1");
     assertThat(ok("audit", "log", "--since", "2999-01-01").out().lines()).hasSize(1);
-    assertThat(ok("audit", "log", "--since", "2000-01-01T00:00:00Z").out().lines()).hasSize(2);
+    assertThat(ok("audit", "log", "--since", "2000-01-01T00:00:00Z").out().lines())
+        .hasSize(3); // header, config.created, tenants.add
 
     Result bad = cdp("audit", "log", "--since", "yesterday");
     assertThat(bad.code()).isEqualTo(2);

@@ -1,8 +1,13 @@
 package io.meridian.cdp.infra;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meridian.cdp.activation.BusPatterns;
 import io.meridian.cdp.activation.MembershipChangeEvents;
+import io.meridian.cdp.activation.PayloadMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +34,8 @@ import java.util.regex.Pattern;
  * @param curateSchedule EventBridge Scheduler expression of the curate runs
  * @param lakeFormationAdmins principal ARNs that administer Lake Formation; empty means the CDK
  *     bootstrap's CloudFormation execution role
- * @param destinations activation destinations (API destinations on the activation bus)
+ * @param destinations activation destinations: rules on the activation bus with an API destination
+ *     or the activate function as target
  * @param retainData whether buckets, tables, keys and the stream survive stack deletion
  */
 public record DeployConfig(
@@ -109,53 +115,156 @@ public record DeployConfig(
     }
   }
 
-  /**
-   * A tenant's activation destination: events of {@code detailTypes} for {@code tenant} on the
-   * activation bus are POSTed to {@code endpoint}, with an API key header whose value lives in the
-   * Secrets Manager secret {@code apiKeySecretArn} (key {@code apiKey} of its JSON).
-   *
-   * @param name destination id, unique, {@code [a-z0-9-]}
-   */
   /** The detail-types publish-changes puts on the activation bus (events/). */
   public static final List<String> ACTIVATION_DETAIL_TYPES =
       List.of(MembershipChangeEvents.DETAIL_TYPE);
 
+  /** How a destination is delivered to on AWS (ADR 0033). */
+  public enum Kind {
+    /** An EventBridge API destination: the whole event, an API key header from Secrets Manager. */
+    API,
+    /** The {@code activate} function: payload mapping, HMAC-signed POST (docs/ACTIVATION.md). */
+    WEBHOOK;
+
+    static Kind of(String value, String where) {
+      if (value == null || value.equals("api")) {
+        return API;
+      }
+      if (value.equals("webhook")) {
+        return WEBHOOK;
+      }
+      throw new IllegalArgumentException(
+          where + "kind '" + value + "' is unknown; use api (the default) or webhook");
+    }
+  }
+
+  /**
+   * A tenant's activation destination: a rule on the activation bus for the tenant's events of
+   * {@code detailTypes} that also match {@code pattern} and, with a {@code consentPurpose}, leave
+   * out profiles that refused it (the pattern is built by the core's {@link BusPatterns}, as local
+   * destinations' are). Kind {@code api} (default): an API destination POSTs the whole event to
+   * {@code endpoint} with the API key header {@code apiKeyHeader}, whose value is key {@code
+   * apiKey} of the JSON secret {@code apiKeySecretArn}. Kind {@code webhook}: the {@code activate}
+   * function applies {@code payload} (a {@link PayloadMapping} template), signs the body with the
+   * secret {@code signingSecretArn} (its whole string) and POSTs it to {@code endpoint}, waiting at
+   * most {@code timeoutMillis}.
+   *
+   * @param name destination id, unique, {@code [a-z0-9-]}
+   * @param pattern optional EventBridge event pattern (an object or its JSON text), checked as
+   *     local destinations' are; it must not test {@code source}, {@code detail-type} (they come
+   *     from {@code detailTypes}) nor {@code detail.tenant}
+   */
   public record Destination(
       String name,
       String tenant,
+      String kind,
       List<String> detailTypes,
+      JsonNode pattern,
+      String consentPurpose,
       String endpoint,
       String apiKeyHeader,
-      String apiKeySecretArn) {
+      String apiKeySecretArn,
+      String signingSecretArn,
+      JsonNode payload,
+      Integer timeoutMillis) {
     public Destination {
       require("cdp:destinations[].name", name, "[a-z0-9-]{1,40}");
-      require("cdp:destinations[" + name + "].tenant", tenant, TENANT.pattern());
-      Objects.requireNonNull(detailTypes, "cdp:destinations[" + name + "].detailTypes");
+      String key = "cdp:destinations[" + name + "]";
+      String where = key + ": ";
+      require(key + ".tenant", tenant, TENANT.pattern());
+      Kind k = Kind.of(kind, where);
+      kind = k.name().toLowerCase(java.util.Locale.ROOT);
+      Objects.requireNonNull(detailTypes, key + ".detailTypes");
       detailTypes = List.copyOf(detailTypes);
       if (detailTypes.isEmpty()) {
-        throw new IllegalArgumentException(
-            "cdp:destinations[" + name + "].detailTypes must name at least one event type");
+        throw new IllegalArgumentException(key + ".detailTypes must name at least one event type");
       }
       for (String type : detailTypes) {
         if (!ACTIVATION_DETAIL_TYPES.contains(type)) {
           // a rule on a type nobody publishes would never match: the destination would get nothing
           throw new IllegalArgumentException(
-              "cdp:destinations["
-                  + name
-                  + "].detailTypes: '"
+              key
+                  + ".detailTypes: '"
                   + type
                   + "' is not an event the activation bus carries; use one of "
                   + ACTIVATION_DETAIL_TYPES);
         }
       }
-      require("cdp:destinations[" + name + "].endpoint", endpoint, "https://\\S+");
-      require("cdp:destinations[" + name + "].apiKeyHeader", apiKeyHeader, "[A-Za-z0-9-]{1,64}");
-      require(
-          "cdp:destinations[" + name + "].apiKeySecretArn",
-          apiKeySecretArn,
-          "arn:aws[a-z-]*:secretsmanager:\\S+");
+      if (pattern != null && !pattern.isNull()) {
+        pattern = BusPatterns.checked(pattern, consentPurpose, where);
+        for (String field : List.of("source", "detail-type")) {
+          if (pattern.has(field)) {
+            throw new IllegalArgumentException(
+                where
+                    + "pattern must not test "
+                    + field
+                    + ": the rule takes source "
+                    + MembershipChangeEvents.SOURCE
+                    + " and detail-type from detailTypes");
+          }
+        }
+      } else {
+        pattern = null;
+      }
+      BusPatterns.checkPurpose(consentPurpose, where);
+      require(key + ".endpoint", endpoint, "https://\\S+");
+      if (k == Kind.API) {
+        require(key + ".apiKeyHeader", apiKeyHeader, "[A-Za-z0-9-]{1,64}");
+        require(key + ".apiKeySecretArn", apiKeySecretArn, SECRET_ARN);
+        only(where, "api", "signingSecretArn", signingSecretArn);
+        only(where, "api", "payload", payload);
+        only(where, "api", "timeoutMillis", timeoutMillis);
+      } else {
+        require(key + ".signingSecretArn", signingSecretArn, SECRET_ARN);
+        only(where, "webhook", "apiKeyHeader", apiKeyHeader);
+        only(where, "webhook", "apiKeySecretArn", apiKeySecretArn);
+        try {
+          PayloadMapping.parse(payload);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(where + e.getMessage(), e);
+        }
+        if (timeoutMillis != null && (timeoutMillis < 1 || timeoutMillis > MAX_WEBHOOK_TIMEOUT)) {
+          throw new IllegalArgumentException(
+              where
+                  + "timeoutMillis must be between 1 and "
+                  + MAX_WEBHOOK_TIMEOUT
+                  + ", not "
+                  + timeoutMillis);
+        }
+      }
+    }
+
+    /** The delivery kind. */
+    public Kind deliveryKind() {
+      return Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * The pattern of the destination's rule on the activation bus: {@code source}, {@code
+     * detail-type} from {@code detailTypes}, the configured pattern, the tenant and the consent
+     * condition ({@link BusPatterns#forTenant}).
+     */
+    public ObjectNode rulePattern() {
+      ObjectNode base =
+          pattern == null ? JSON.createObjectNode() : ((ObjectNode) pattern).deepCopy();
+      base.putArray("source").add(MembershipChangeEvents.SOURCE);
+      ArrayNode types = base.putArray("detail-type");
+      detailTypes.forEach(types::add);
+      return BusPatterns.forTenant(base, consentPurpose, tenant);
+    }
+
+    private static void only(String where, String kind, String field, Object value) {
+      if (value != null) {
+        throw new IllegalArgumentException(
+            where + "'" + field + "' does not apply to destinations of kind " + kind);
+      }
     }
   }
+
+  /** The longest the activate function waits for a webhook's answer (its timeout is 30 s). */
+  public static final int MAX_WEBHOOK_TIMEOUT = 20_000;
+
+  private static final String SECRET_ARN = "arn:aws[a-z-]*:secretsmanager:\\S+";
 
   public DeployConfig {
     require("cdp:env", env, ENV.pattern());
@@ -307,8 +416,9 @@ public record DeployConfig(
         Throwable cause = e.getCause() instanceof IllegalArgumentException i ? i : e;
         throw new IllegalArgumentException(
             key
-                + " must be a list of {name, tenant, detailTypes, endpoint, apiKeyHeader,"
-                + " apiKeySecretArn}: "
+                + " must be a list of {name, tenant, kind, detailTypes, pattern, consentPurpose,"
+                + " endpoint, apiKeyHeader, apiKeySecretArn | signingSecretArn, payload,"
+                + " timeoutMillis}: "
                 + cause.getMessage(),
             e);
       }

@@ -55,7 +55,13 @@ public record FunctionSpec(
     TENANT_SECRETS,
     AUDIT_SECRET,
     ATHENA_WORKGROUP,
-    ACTIVATION_BUS
+    ACTIVATION_BUS,
+    /**
+     * Tenant → the consent purposes its destinations declare (JSON), counted by publish-changes.
+     */
+    CONSENT_PURPOSES,
+    /** The webhook destinations the activate function delivers to (JSON, ADR 0033). */
+    WEBHOOK_DESTINATIONS
   }
 
   public FunctionSpec {

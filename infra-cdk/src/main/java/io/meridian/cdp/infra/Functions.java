@@ -130,7 +130,7 @@ public final class Functions {
    * The erase state machine's task (ADR 0021): erases a person from clean, curated, quarantine and
    * raw data, writes the suppression list, the signed report and the audit log. Runs as the data
    * stack's erasure role (the only principal that may delete raw versions, ADR 0012), one at a
-   * time: erasures switch curated pointers and append to the audit log.
+   * time; against curate it holds the tenant's lease (ADR 0031).
    */
   public static final FunctionSpec ERASE =
       new FunctionSpec(
@@ -167,8 +167,9 @@ public final class Functions {
               "_state/privacy/",
               "_privacy/",
               "_audit/"),
-          // earlier versions of rewritten raw objects (ADR 0012); nothing else is deleted
-          List.of("raw/"),
+          // earlier versions of the raw, clean, quarantine and curated objects it rewrote, and the
+          // curated snapshots it made obsolete (ADR 0012, 0031); nothing else is deleted
+          List.of("clean/events/", "curated/", "_state/curated/", "quarantine/records/", "raw/"),
           false);
 
   /**
@@ -214,9 +215,32 @@ public final class Functions {
               Env.CONFIG_BUCKET,
               Env.CONFIG_KEY,
               Env.ACTIVATION_BUS,
-              Env.TENANT_SECRETS),
+              Env.TENANT_SECRETS,
+              Env.CONSENT_PURPOSES),
           List.of("curated/", "_state/curated/", "_state/privacy/"),
           List.of("_state/curated/"),
+          List.of(),
+          false);
+
+  /**
+   * Target of the activation bus's rules of webhook destinations (ADR 0033): maps one event's
+   * payload, signs it and POSTs it; a failure is thrown, so Lambda's asynchronous retries and the
+   * destination's dead-letter queue take over. Touches no lake; reads only the destinations'
+   * signing secrets. The timeout leaves room for the longest webhook timeout (20 s).
+   */
+  public static final FunctionSpec ACTIVATE =
+      new FunctionSpec(
+          "Activate",
+          "activate",
+          HANDLER_PACKAGE + "ActivateHandler",
+          512,
+          30,
+          512,
+          false,
+          Optional.empty(),
+          Set.of(Env.WEBHOOK_DESTINATIONS),
+          List.of(),
+          List.of(),
           List.of(),
           false);
 
@@ -232,6 +256,7 @@ public final class Functions {
           PROFILE_API,
           COMPUTE_SEGMENTS,
           PUBLISH_CHANGES,
+          ACTIVATE,
           ERASE);
 
   private Functions() {}

@@ -1,6 +1,8 @@
 package io.meridian.cdp.infra;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.cdp.activation.MembershipChangeEvents;
+import io.meridian.cdp.activation.WebhookTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -30,6 +32,7 @@ import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.events.ApiDestination;
 import software.amazon.awscdk.services.events.Authorization;
+import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.Connection;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.EventField;
@@ -46,6 +49,7 @@ import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.lakeformation.CfnPrincipalPermissions;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
@@ -90,6 +94,8 @@ public final class PipelineStack extends Stack {
   /** Routes of the profile API (GET), answered by the profile-api function under read keys. */
   public static final List<String> PROFILE_PATHS = List.of("/v1/profiles", "/v1/profiles/{id}");
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Map<String, PipelineFunction> functions = new LinkedHashMap<>();
   private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
   private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
@@ -122,6 +128,8 @@ public final class PipelineStack extends Stack {
     this.segmentsWorkGroup = segmentsWorkGroup(config, data);
     env.put(FunctionSpec.Env.ATHENA_WORKGROUP, segmentsWorkGroup.getName());
     env.put(FunctionSpec.Env.ACTIVATION_BUS, config.name("activation"));
+    env.put(FunctionSpec.Env.CONSENT_PURPOSES, consentPurposes(config));
+    env.put(FunctionSpec.Env.WEBHOOK_DESTINATIONS, webhookDestinations(config));
     for (FunctionSpec spec : Functions.ALL) {
       PipelineFunction fn =
           spec.equals(Functions.ERASE)
@@ -164,6 +172,15 @@ public final class PipelineStack extends Stack {
     }
     for (String prefix : spec.lakeDeletes()) {
       data.lake().grantDelete(fn.role(), prefix + "*");
+    }
+    if (spec.equals(Functions.ERASE)) {
+      // raw objects in Deep Archive are restored before erasure rewrites them (ADR 0012)
+      fn.role()
+          .addToPrincipalPolicy(
+              PolicyStatement.Builder.create()
+                  .actions(List.of("s3:RestoreObject"))
+                  .resources(List.of(data.lake().arnForObjects("raw/*")))
+                  .build());
     }
     if (spec.readsConfig()) {
       data.configBucket().grantRead(fn.role(), StatefulStack.CONFIG_KEY);
@@ -479,8 +496,12 @@ public final class PipelineStack extends Stack {
   }
 
   /**
-   * The activation bus and, per configured destination, an EventBridge connection (API key from
-   * Secrets Manager), an API destination and a rule on the tenant's event types with a DLQ.
+   * The activation bus and, per configured destination, a rule whose pattern is the destination's
+   * {@link DeployConfig.Destination#rulePattern} (tenant, event types, its pattern, its consent
+   * purpose: the same core code as local destinations) with a dead-letter queue of its own, and a
+   * target by kind (ADR 0033): an API destination with an EventBridge connection (API key from
+   * Secrets Manager), or the activate function through an alias of the destination's own, whose
+   * asynchronous retries end in the same queue.
    */
   private EventBus activation(DeployConfig config) {
     EventBus bus =
@@ -488,51 +509,164 @@ public final class PipelineStack extends Stack {
             .eventBusName(config.name("activation"))
             .description("Profile and segment changes for activation (events/)")
             .build();
+    PipelineFunction activate = functions.get(Functions.ACTIVATE.id());
+    List<String> signingSecrets = new ArrayList<>();
     for (DeployConfig.Destination d : config.destinations()) {
       String camel = StatefulStack.camel(d.name());
-      Connection connection =
-          Connection.Builder.create(this, camel + "Connection")
-              .connectionName(config.name(d.name()))
-              .description(
-                  "Credentials of destination " + d.name() + " (tenant " + d.tenant() + ")")
-              .authorization(
-                  Authorization.apiKey(
-                      d.apiKeyHeader(),
-                      SecretValue.secretsManager(
-                          d.apiKeySecretArn(),
-                          SecretsManagerSecretOptions.builder().jsonField("apiKey").build())))
-              .build();
-      ApiDestination destination =
-          ApiDestination.Builder.create(this, camel + "ApiDestination")
-              .apiDestinationName(config.name(d.name()))
-              .connection(connection)
-              .endpoint(d.endpoint())
-              .httpMethod(software.amazon.awscdk.services.events.HttpMethod.POST)
-              .rateLimitPerSecond(10)
-              .build();
       Queue dlq = deadLetterQueue(config, "activation-" + d.name());
-      Rule.Builder.create(this, camel + "Rule")
-          .ruleName(config.name("activate-" + d.name()))
-          .description("Tenant " + d.tenant() + " → destination " + d.name())
-          .eventBus(bus)
-          .eventPattern(
-              EventPattern.builder()
-                  .source(List.of(MembershipChangeEvents.SOURCE))
-                  .detailType(d.detailTypes())
-                  .detail(Map.of("tenant", List.of(d.tenant())))
-                  .build())
-          .targets(
-              List.of(
-                  new software.amazon.awscdk.services.events.targets.ApiDestination(
-                      destination,
-                      ApiDestinationProps.builder()
-                          .deadLetterQueue(dlq)
-                          .retryAttempts(8)
-                          .maxEventAge(Duration.hours(24))
-                          .build())))
-          .build();
+      software.amazon.awscdk.services.events.IRuleTarget target =
+          switch (d.deliveryKind()) {
+            case API -> apiDestination(config, d, camel, dlq);
+            case WEBHOOK -> {
+              signingSecrets.add(d.signingSecretArn());
+              yield webhookTarget(activate, d, camel, dlq);
+            }
+          };
+      Rule rule =
+          Rule.Builder.create(this, camel + "Rule")
+              .ruleName(config.name("activate-" + d.name()))
+              .description("Tenant " + d.tenant() + " → destination " + d.name())
+              .eventBus(bus)
+              // replaced below by the whole pattern, which the typed EventPattern cannot hold
+              .eventPattern(
+                  EventPattern.builder().source(List.of(MembershipChangeEvents.SOURCE)).build())
+              .targets(List.of(target))
+              .build();
+      CfnRule cfn = (CfnRule) rule.getNode().getDefaultChild();
+      cfn.addPropertyOverride("EventPattern", JSON.convertValue(d.rulePattern(), Map.class));
+      if (d.deliveryKind() == DeployConfig.Kind.WEBHOOK) {
+        // the whole event, wrapped with the destination's name: EventBridge's predefined variable
+        // (the typed RuleTargetInput knows only paths into the event)
+        cfn.addPropertyDeletionOverride("Targets.0.Input");
+        cfn.addPropertyOverride(
+            "Targets.0.InputTransformer", Map.of("InputTemplate", activateInput(d.name())));
+      }
+    }
+    if (!signingSecrets.isEmpty()) {
+      // the webhook destinations' signing secrets, and no other
+      activate
+          .role()
+          .addToPrincipalPolicy(
+              PolicyStatement.Builder.create()
+                  .sid("SigningSecretsOfWebhookDestinations")
+                  .actions(List.of("secretsmanager:GetSecretValue"))
+                  .resources(signingSecrets.stream().distinct().toList())
+                  .build());
     }
     return bus;
+  }
+
+  private software.amazon.awscdk.services.events.IRuleTarget apiDestination(
+      DeployConfig config, DeployConfig.Destination d, String camel, Queue dlq) {
+    Connection connection =
+        Connection.Builder.create(this, camel + "Connection")
+            .connectionName(config.name(d.name()))
+            .description("Credentials of destination " + d.name() + " (tenant " + d.tenant() + ")")
+            .authorization(
+                Authorization.apiKey(
+                    d.apiKeyHeader(),
+                    SecretValue.secretsManager(
+                        d.apiKeySecretArn(),
+                        SecretsManagerSecretOptions.builder().jsonField("apiKey").build())))
+            .build();
+    ApiDestination destination =
+        ApiDestination.Builder.create(this, camel + "ApiDestination")
+            .apiDestinationName(config.name(d.name()))
+            .connection(connection)
+            .endpoint(d.endpoint())
+            .httpMethod(software.amazon.awscdk.services.events.HttpMethod.POST)
+            .rateLimitPerSecond(10)
+            .build();
+    return new software.amazon.awscdk.services.events.targets.ApiDestination(
+        destination,
+        ApiDestinationProps.builder()
+            .deadLetterQueue(dlq)
+            .retryAttempts(8)
+            .maxEventAge(Duration.hours(24))
+            .build());
+  }
+
+  /**
+   * A webhook destination's target: an alias {@code to-<name>} of the activate function (the
+   * handler reads the destination from the event's input, the alias gives the destination its own
+   * asynchronous retries and dead-letter queue). EventBridge retries an invocation it could not
+   * make (throttling) for 24 hours; the function's failures (4xx, 5xx, timeouts) are retried twice
+   * by Lambda over at most 6 hours; then the event goes to the queue.
+   */
+  private software.amazon.awscdk.services.events.IRuleTarget webhookTarget(
+      PipelineFunction activate, DeployConfig.Destination d, String camel, Queue dlq) {
+    Alias alias =
+        Alias.Builder.create(activate, "To" + camel)
+            .aliasName("to-" + d.name())
+            .version(activate.function().getCurrentVersion())
+            .build();
+    alias.configureAsyncInvoke(
+        EventInvokeConfigOptions.builder()
+            .onFailure(new SqsDestination(dlq))
+            .retryAttempts(2)
+            .maxEventAge(Duration.hours(6))
+            .build());
+    return new LambdaFunction(
+        alias,
+        LambdaFunctionProps.builder()
+            .event(RuleTargetInput.fromObject(Map.of("destination", d.name())))
+            .deadLetterQueue(dlq)
+            .retryAttempts(8)
+            .maxEventAge(Duration.hours(24))
+            .build());
+  }
+
+  /**
+   * The input of the activate function for destination {@code name}: {@code {"destination": name,
+   * "event": <the event as EventBridge received it>}}.
+   */
+  static String activateInput(String name) {
+    return "{\"destination\": " + JSON.valueToTree(name) + ", \"event\": <aws.events.event.json>}";
+  }
+
+  /** Tenant → the consent purposes its destinations declare, as JSON (publish-changes counts). */
+  static String consentPurposes(DeployConfig config) {
+    Map<String, java.util.SortedSet<String>> purposes = new java.util.TreeMap<>();
+    for (DeployConfig.Destination d : config.destinations()) {
+      if (d.consentPurpose() != null) {
+        purposes
+            .computeIfAbsent(d.tenant(), t -> new java.util.TreeSet<>())
+            .add(d.consentPurpose());
+      }
+    }
+    return JSON.valueToTree(purposes).toString();
+  }
+
+  /** Lambda allows 4 KB of environment in all; this leaves room for the other variables. */
+  static final int MAX_WEBHOOK_ENVIRONMENT = 3_072;
+
+  /** The webhook destinations as the activate function reads them ({@link WebhookTarget}). */
+  static String webhookDestinations(DeployConfig config) {
+    List<WebhookTarget> targets = new ArrayList<>();
+    for (DeployConfig.Destination d : config.destinations()) {
+      if (d.deliveryKind() == DeployConfig.Kind.WEBHOOK) {
+        targets.add(
+            new WebhookTarget(
+                d.name(),
+                d.tenant(),
+                d.endpoint(),
+                "secretsmanager:" + d.signingSecretArn(),
+                d.payload(),
+                d.timeoutMillis()));
+      }
+    }
+    String json = WebhookTarget.toJson(targets);
+    int size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (size > MAX_WEBHOOK_ENVIRONMENT) {
+      throw new IllegalArgumentException(
+          "cdp:destinations: the webhook destinations take "
+              + size
+              + " bytes in the activate function's environment, over the "
+              + MAX_WEBHOOK_ENVIRONMENT
+              + " it can hold (Lambda allows 4 KB of variables in all); shorten their payload"
+              + " templates or deploy fewer webhook destinations per app");
+    }
+    return json;
   }
 
   /**

@@ -66,7 +66,7 @@ class EraseStackTest {
   }
 
   @Test
-  void theErasureRoleMayRewriteTheZonesItErasesButDeleteOnlyRawVersionsAndNeverTheStream() {
+  void theErasureRoleMayRewriteAndDeleteVersionsInTheZonesItErasesOnlyAndNeverTheStream() {
     String policy = erasurePolicy();
     for (String prefix :
         List.of(
@@ -85,8 +85,18 @@ class EraseStackTest {
         .contains("secretsmanager:GetSecretValue", ":secret:cdp-test-tenant/*")
         .contains("kms:Decrypt", "kms:GenerateDataKey*")
         .doesNotContain("kinesis:", "dynamodb:");
-    // the only delete statement is on raw/* (earlier versions of rewritten raw objects)
-    List<String> deletes = new ArrayList<>();
+    // deletes (earlier versions of what it rewrote, ADR 0012, 0031) only in the zones it erases
+    List<String> deletes = erasureRoleResourcesOf("s3:DeleteObject");
+    assertThat(deletes).isNotEmpty();
+    assertThat(String.join(" ", deletes))
+        .contains(
+            "/raw/*", "/clean/events/*", "/quarantine/records/*", "/curated/*", "/_state/curated/*")
+        .doesNotContain("_audit/", "_privacy/", "_state/privacy/", "_keys/", "_ops/");
+  }
+
+  /** The resources of each statement of the erasure role's policies naming {@code action}. */
+  private List<String> erasureRoleResourcesOf(String action) {
+    List<String> out = new ArrayList<>();
     JsonNode policies = JSON.valueToTree(pipeline.findResources("AWS::IAM::Policy"));
     policies
         .fields()
@@ -97,14 +107,20 @@ class EraseStackTest {
                     .at("/Properties/PolicyDocument/Statement")
                     .forEach(
                         st -> {
-                          if (st.get("Action").toString().contains("s3:DeleteObject")) {
-                            deletes.add(st.get("Resource").toString());
+                          if (st.get("Action").toString().contains(action)) {
+                            out.add(st.get("Resource").toString());
                           }
                         });
               }
             });
-    assertThat(deletes).hasSize(1);
-    assertThat(deletes.get(0)).contains("/raw/*").doesNotContain("clean/", "curated/", "_audit/");
+    return out;
+  }
+
+  @Test
+  void theErasureRoleMayRestoreArchivedRawObjectsOnly() {
+    List<String> restores = erasureRoleResourcesOf("s3:RestoreObject");
+    assertThat(restores).hasSize(1);
+    assertThat(restores.get(0)).contains("/raw/*").doesNotContain("clean/", "curated/", "_audit/");
   }
 
   @Test

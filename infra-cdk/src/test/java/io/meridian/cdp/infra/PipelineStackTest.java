@@ -38,7 +38,8 @@ class PipelineStackTest {
                               "JAVA_TOOL_OPTIONS",
                               PipelineFunction.JAVA_TOOL_OPTIONS)))));
     }
-    pipeline.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size());
+    // a live alias each, and activate one more per webhook destination (globex-hook)
+    pipeline.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size() + 1);
     assertThat(pipeline.findResources("AWS::Logs::LogGroup").values().toString())
         .contains("RetentionInDays=90");
   }
@@ -382,19 +383,125 @@ class PipelineStackTest {
     pipeline.hasResourceProperties(
         "AWS::Events::ApiDestination",
         Map.of("InvocationEndpoint", "https://crm.example.com/hooks/cdp", "HttpMethod", "POST"));
+    pipeline.resourceCountIs("AWS::Events::ApiDestination", 1);
+    // the rule's pattern: event type, the configured pattern (a segment), the tenant, and the
+    // consent condition that leaves out profiles that refused "advertising" (BusPatterns)
     pipeline.hasResourceProperties(
         "AWS::Events::Rule",
         Map.of(
+            "Name", "cdp-test-activate-acme-crm",
             "EventBusName", Match.anyValue(),
             "EventPattern",
                 Map.of(
                     "source", List.of("meridian.cdp"),
                     "detail-type", List.of("Segment Membership Changed"),
-                    "detail", Map.of("tenant", List.of("acme"))),
+                    "detail",
+                        Map.of(
+                            "segment", Map.of("id", List.of("vip")),
+                            "tenant", List.of("acme"),
+                            "consent",
+                                Map.of("advertising", List.of(true, Map.of("exists", false))))),
             "Targets",
                 List.of(
                     Match.objectLike(
-                        Map.of("DeadLetterConfig", Map.of("Arn", Match.anyValue()))))));
+                        Map.of(
+                            "DeadLetterConfig", Map.of("Arn", Match.anyValue()),
+                            "RetryPolicy",
+                                Map.of(
+                                    "MaximumRetryAttempts", 8,
+                                    "MaximumEventAgeInSeconds", 86400))))));
+  }
+
+  @Test
+  void aWebhookDestinationIsDeliveredByTheActivateFunctionThroughAnAliasOfItsOwn() {
+    String alias = logicalId("AWS::Lambda::Alias", "ActivateToGlobexHook");
+    pipeline.hasResourceProperties(
+        "AWS::Lambda::Alias", Map.of("Name", "to-globex-hook", "FunctionName", Match.anyValue()));
+    pipeline.hasResourceProperties(
+        "AWS::Events::Rule",
+        Map.of(
+            "Name", "cdp-test-activate-globex-hook",
+            "EventPattern",
+                Map.of(
+                    "source", List.of("meridian.cdp"),
+                    "detail-type", List.of("Segment Membership Changed"),
+                    "detail",
+                        Map.of(
+                            "tenant", List.of("globex"),
+                            "consent", Map.of("email", List.of(true, Map.of("exists", false))))),
+            "Targets",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Arn", Map.of("Ref", alias),
+                            "InputTransformer",
+                                Map.of(
+                                    "InputTemplate",
+                                    "{\"destination\": \"globex-hook\", \"event\":"
+                                        + " <aws.events.event.json>}"),
+                            "DeadLetterConfig", Map.of("Arn", Match.anyValue()),
+                            "RetryPolicy", Match.anyValue())))));
+    assertThat(
+            pipeline
+                .findResources(
+                    "AWS::Events::Rule",
+                    Map.of("Properties", Map.of("Name", "cdp-test-activate-globex-hook")))
+                .values()
+                .toString())
+        .doesNotContain("Input=");
+    // the function's failures, on the destination's alias: retried twice by Lambda, then the
+    // destination's queue
+    String invokeConfig = logicalId("AWS::Lambda::EventInvokeConfig", "ActivateToGlobexHook");
+    assertThat(pipeline.findResources("AWS::Lambda::EventInvokeConfig").get(invokeConfig))
+        .extracting(r -> r.get("Properties"))
+        .asString()
+        .contains("MaximumRetryAttempts=2", "MaximumEventAgeInSeconds=21600")
+        .contains("OnFailure={Destination={Fn::GetAtt=[ActivationGlobexHookDlq")
+        .contains(alias);
+    pipeline.hasResourceProperties(
+        "AWS::Lambda::Permission",
+        Map.of(
+            "Action", "lambda:InvokeFunction",
+            "FunctionName", Map.of("Ref", alias),
+            "Principal", "events.amazonaws.com"));
+  }
+
+  @Test
+  void theActivateFunctionReadsItsDestinationsFromItsEnvironmentAndOnlyTheirSigningSecrets() {
+    Map<String, Object> env = variables("activate");
+    assertThat(env)
+        .containsOnlyKeys(
+            "WEBHOOK_DESTINATIONS",
+            "POWERTOOLS_SERVICE_NAME",
+            "POWERTOOLS_METRICS_NAMESPACE",
+            "POWERTOOLS_LOG_LEVEL",
+            "JAVA_TOOL_OPTIONS");
+    List<io.meridian.cdp.activation.WebhookTarget> targets =
+        io.meridian.cdp.activation.WebhookTarget.parseList(
+            (String) env.get("WEBHOOK_DESTINATIONS"));
+    assertThat(targets).hasSize(1);
+    assertThat(targets.get(0).name()).isEqualTo("globex-hook");
+    assertThat(targets.get(0).tenant()).isEqualTo("globex");
+    assertThat(targets.get(0).url()).isEqualTo("https://hooks.example.com/globex");
+    assertThat(targets.get(0).secret())
+        .isEqualTo(
+            "secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:cdp/globex-hook-Qw12Er");
+    assertThat(targets.get(0).timeout()).hasMillis(3000);
+    assertThat(targets.get(0).payload().toString()).contains("$.detail.traits.email");
+    String policy = policyOf("Activate");
+    policy = policy.substring(0, policy.indexOf("Metadata=")); // the statements, not nag's notes
+    assertThat(policy)
+        .contains(
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:cdp/globex-hook-Qw12Er")
+        .doesNotContain(
+            "acme-crm", "cdp-test-tenant/", "s3:", "events:PutEvents", "kinesis:", "dynamodb:");
+  }
+
+  @Test
+  void publishChangesKnowsTheConsentPurposesOfEachTenantsDestinations() {
+    assertThat(variables("publish-changes"))
+        .containsEntry("CONSENT_PURPOSES", "{\"acme\":[\"advertising\"],\"globex\":[\"email\"]}");
   }
 
   @Test
@@ -411,8 +518,8 @@ class PipelineStackTest {
             "AlarmActions",
             List.of(Match.anyValue())));
     int queues = pipeline.findResources("AWS::SQS::Queue").size();
-    // stream-to-raw, raw-to-clean, curate schedule, acme-crm, erasure-requested
-    assertThat(queues).isEqualTo(5);
+    // stream-to-raw, raw-to-clean, curate schedule, acme-crm, globex-hook, erasure-requested
+    assertThat(queues).isEqualTo(6);
     assertThat(
             pipeline.findResources(
                 "AWS::CloudWatch::Alarm",

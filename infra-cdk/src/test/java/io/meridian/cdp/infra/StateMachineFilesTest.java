@@ -91,6 +91,13 @@ class StateMachineFilesTest {
     JsonNode loop = states.get(task.get("Next").asText()).get("Choices").get(0);
     assertThat(loop.get("StringEquals").asText()).isEqualTo("in_progress");
     assertThat(loop.get("Next").asText()).isEqualTo("Erase");
+    // archived raw objects: wait for their restored copies, then call the task again
+    JsonNode restore = states.get(task.get("Next").asText()).get("Choices").get(1);
+    assertThat(restore.get("StringEquals").asText()).isEqualTo("waiting_for_restore");
+    JsonNode wait = states.get(restore.get("Next").asText());
+    assertThat(wait.get("Type").asText()).isEqualTo("Wait");
+    assertThat(wait.get("Seconds").asInt()).isBetween(600, 4 * 3600);
+    assertThat(wait.get("Next").asText()).isEqualTo("Erase");
   }
 
   @Test

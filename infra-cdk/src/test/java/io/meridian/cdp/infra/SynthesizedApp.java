@@ -8,9 +8,10 @@ import software.amazon.awscdk.assertions.Template;
 
 /**
  * One synthesis of the app for all test classes (synthesis costs seconds: jsii starts Node), with a
- * test configuration: two tenants, an alarm e-mail and one activation destination. The function
- * jars must have been built (the reactor packages the function modules first); a missing jar fails
- * the synthesis, naming the jar.
+ * test configuration: two tenants, an alarm e-mail and two activation destinations (an API
+ * destination with a pattern and a consent purpose, a webhook through the activate function). The
+ * function jars must have been built (the reactor packages the function modules first); a missing
+ * jar fails the synthesis, naming the jar.
  */
 final class SynthesizedApp {
   static final Path REPO_ROOT =
@@ -30,10 +31,23 @@ final class SynthesizedApp {
                   "name", "acme-crm",
                   "tenant", "acme",
                   "detailTypes", List.of("Segment Membership Changed"),
+                  "pattern", Map.of("detail", Map.of("segment", Map.of("id", List.of("vip")))),
+                  "consentPurpose", "advertising",
                   "endpoint", "https://crm.example.com/hooks/cdp",
                   "apiKeyHeader", "X-Api-Key",
                   "apiKeySecretArn",
-                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:cdp/acme-crm-AbCdEf")));
+                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:cdp/acme-crm-AbCdEf"),
+              Map.of(
+                  "name", "globex-hook",
+                  "tenant", "globex",
+                  "kind", "webhook",
+                  "detailTypes", List.of("Segment Membership Changed"),
+                  "consentPurpose", "email",
+                  "endpoint", "https://hooks.example.com/globex",
+                  "payload", Map.of("email", "$.detail.traits.email", "list_id", 42),
+                  "signingSecretArn",
+                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:cdp/globex-hook-Qw12Er",
+                  "timeoutMillis", 3000)));
 
   private static App app;
   private static CdpApp.Stacks stacks;

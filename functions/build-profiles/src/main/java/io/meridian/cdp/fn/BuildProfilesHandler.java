@@ -5,12 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.identity.BuildProfiles;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -29,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * throws {@link IllegalArgumentException}: the task fails and the state machine records it for that
  * tenant without retrying. A lake failure throws {@link UncheckedIOException}; the snapshot in
  * force is unchanged (the step switches its pointer last), so running the task again is safe. One
- * run per tenant at a time: the state machine runs each tenant's steps in sequence.
+ * writer per tenant at a time: the task holds the tenant's lease (owner {@code curate:<input's
+ * "execution">}, ADR 0031) while it runs; when an erasure or another execution holds it, it throws
+ * {@link io.meridian.cdp.identity.TenantBusyException} before reading anything (the state machine
+ * retries that with back-off).
  *
  * <p>Environment: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}, {@code CONFIG_BUCKET}
  * and {@code CONFIG_KEY} (read once at cold start; {@code cdp.yaml} itself is read on every
@@ -61,7 +66,9 @@ public final class BuildProfilesHandler
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
     TenantConfig tenant = task.begin(input, context);
-    try {
+    // one writer of the tenant's curated pointers at a time (ADR 0031); busy: retried by the ASL
+    try (TenantLease.Held lease =
+        task.lease(Clock.systemUTC()).acquire(tenant.id(), CurateTask.owner(input))) {
       BuildProfiles.Result r =
           new BuildProfiles(task.store()).run(tenant.id(), tenant.identityRules());
       LOG.info(

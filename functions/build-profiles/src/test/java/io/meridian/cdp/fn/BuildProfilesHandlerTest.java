@@ -9,6 +9,8 @@ import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CleanFixtures.Call;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.CuratedTables;
+import io.meridian.cdp.identity.TenantBusyException;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.lake.InMemoryObjectStore;
 import io.meridian.cdp.parquet.ParquetFiles;
 import java.nio.file.Files;
@@ -66,11 +68,16 @@ class BuildProfilesHandlerTest {
     return CuratedTables.PROFILES.columns().stream().map(c -> c.name()).toList().indexOf(name);
   }
 
-  /** Every object of the lake, as key → Base64 of its bytes. */
+  /**
+   * Every object of the lake but the tenant's lease (which each run takes and frees), as key →
+   * Base64 of its bytes.
+   */
   private Map<String, String> contents() {
     Map<String, String> out = new TreeMap<>();
     for (String key : lake.list("")) {
-      out.put(key, Base64.getEncoder().encodeToString(lake.get(key).orElseThrow()));
+      if (!key.equals(TenantLease.key("acme"))) {
+        out.put(key, Base64.getEncoder().encodeToString(lake.get(key).orElseThrow()));
+      }
     }
     return out;
   }
@@ -159,5 +166,43 @@ class BuildProfilesHandlerTest {
     assertThatThrownBy(() -> build.handleRequest(Map.of(), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the task input must be");
+  }
+
+  @Test
+  void whileAnErasureHoldsTheTenantTheTaskIsBusyAndChangesNothing() throws Exception {
+    twoDaysOfAcme();
+    curateAcme();
+    writeClean(lake, temp, "acme", "2026-11-03", "web-c", days.get(2));
+    Map<String, Object> input =
+        new java.util.HashMap<>(Fixtures.json("stepfunctions/curate-tenant.json"));
+    input.put("execution", "arn:aws:states:eu-west-1:1:execution:cdp-dev-curate:run-2");
+    resolve.handleRequest(input, null);
+    Map<String, String> before = contents();
+    TenantLease lease = TenantLease.over(lake, java.time.Clock.systemUTC()).orElseThrow();
+    lease.acquire("acme", "erasure:er-0123");
+
+    assertThatThrownBy(() -> build.handleRequest(input, null))
+        .isInstanceOf(TenantBusyException.class)
+        .hasMessageContaining("being written by erasure:er-0123");
+    assertThat(contents()).isEqualTo(before);
+
+    lease.release("acme", "erasure:er-0123");
+    assertThat(build.handleRequest(input, null)).containsEntry("snapshot", 2);
+    assertThat(lease.current("acme").orElseThrow().owner()).isEmpty();
+  }
+
+  @Test
+  void aRetryOfTheSameExecutionTakesOverItsOwnLease() throws Exception {
+    twoDaysOfAcme();
+    Map<String, Object> input =
+        new java.util.HashMap<>(Fixtures.json("stepfunctions/curate-tenant.json"));
+    input.put("execution", "arn:aws:states:eu-west-1:1:execution:cdp-dev-curate:run-1");
+    TenantLease lease = TenantLease.over(lake, java.time.Clock.systemUTC()).orElseThrow();
+    // an attempt of this execution that timed out without freeing the lease
+    lease.acquire("acme", "curate:arn:aws:states:eu-west-1:1:execution:cdp-dev-curate:run-1");
+
+    resolve.handleRequest(input, null);
+
+    assertThat(build.handleRequest(input, null)).containsEntry("snapshot", 1);
   }
 }

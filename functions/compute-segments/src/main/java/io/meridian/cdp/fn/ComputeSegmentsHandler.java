@@ -6,6 +6,7 @@ import io.meridian.cdp.aws.AthenaSqlEngine;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.aws.telemetry.Metrics;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.segment.EngineSegmentRun;
 import io.meridian.cdp.segment.SegmentStatements;
 import io.meridian.cdp.segment.Segments;
@@ -45,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * Athena's message, a lake failure {@link UncheckedIOException}. Every step can be run again: what
  * a failed attempt wrote is cleared first, and the pointer is switched last.
  *
+ * <p>One writer per tenant (ADR 0031): {@code plan} takes the tenant's lease (owner {@code
+ * curate:<input's "execution">}, carried in the plan as {@code lease}; an erasure or another run
+ * holding it throws {@link io.meridian.cdp.identity.TenantBusyException}, retried by the state
+ * machine), {@code members} renews it and {@code changes} renews then releases it. A run that lost
+ * the lease (it expired and another writer took it) throws {@link TenantLease.LostException}; a run
+ * that fails after its plan keeps the lease until its retries end or it expires.
+ *
  * <p>Environment: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}, {@code CONFIG_BUCKET},
  * {@code CONFIG_KEY}, {@code ATHENA_WORKGROUP} (whose result location holds UNLOAD's manifests),
  * {@code AWS_REGION} (set by Lambda).
@@ -52,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class ComputeSegmentsHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   private static final Logger LOG = LoggerFactory.getLogger(ComputeSegmentsHandler.class);
+
+  /** The plan's field naming the owner of the tenant's lease for the run. */
+  static final String LEASE = "lease";
 
   /** The longest one Athena query may take: below the function's 15-minute timeout. */
   static final Duration QUERY_TIMEOUT = Duration.ofMinutes(13);
@@ -93,25 +104,42 @@ public final class ComputeSegmentsHandler
     EngineSegmentRun run = new EngineSegmentRun(task.store(), engine, statements);
     Object step = input.get("step");
     try {
+      TenantLease lease = task.lease(clock);
       if ("plan".equals(step)) {
-        EngineSegmentRun.Plan plan = run.plan(tenant.id(), segments, clock.instant());
+        // the run holds the tenant's lease from its plan to its changes (ADR 0031)
+        String owner = CurateTask.owner(input);
+        lease.acquire(tenant.id(), owner);
+        EngineSegmentRun.Plan plan;
+        try {
+          plan = run.plan(tenant.id(), segments, clock.instant());
+        } catch (IOException | RuntimeException e) {
+          lease.release(tenant.id(), owner);
+          throw e;
+        }
         LOG.info(
             "compute-segments {}: plan of snapshot {} over profiles {}, {} segments",
             plan.tenant(),
             plan.snapshot(),
             plan.profiles(),
             plan.segments().size());
-        return planOutput(plan);
+        Map<String, Object> out = planOutput(plan);
+        out.put(LEASE, owner);
+        return out;
       }
       if ("members".equals(step)) {
         EngineSegmentRun.Plan plan = plan(input, tenant.id());
         String segment = text(input, "segment");
+        lease.renew(tenant.id(), leaseOwner(input));
         run.members(plan, segment, segments);
         LOG.info("compute-segments {}: members of {} written", plan.tenant(), segment);
         return Map.of("segment", segment);
       }
       if ("changes".equals(step)) {
-        EngineSegmentRun.Result r = run.changes(plan(input, tenant.id()));
+        EngineSegmentRun.Plan plan = plan(input, tenant.id());
+        String owner = leaseOwner(input);
+        lease.renew(tenant.id(), owner);
+        EngineSegmentRun.Result r = run.changes(plan);
+        lease.release(tenant.id(), owner);
         LOG.info(
             "compute-segments {}: snapshot {}, entered {}, exited {}{}",
             r.tenant(),
@@ -180,6 +208,14 @@ public final class ComputeSegmentsHandler
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the task input's plan is invalid: " + e.getMessage(), e);
     }
+  }
+
+  /** The owner of the tenant's lease a plan carries (the execution that made the plan). */
+  static String leaseOwner(Map<String, Object> input) {
+    if (input.get("plan") instanceof Map<?, ?> p && p.get(LEASE) instanceof String owner) {
+      return owner;
+    }
+    throw new IllegalArgumentException("the task input's plan must carry its \"" + LEASE + "\"");
   }
 
   private static int number(Map<?, ?> map, String key) {

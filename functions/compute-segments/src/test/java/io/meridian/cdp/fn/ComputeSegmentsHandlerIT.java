@@ -14,6 +14,8 @@ import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CleanFixtures.Call;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.ResolveIdentities;
+import io.meridian.cdp.identity.TenantBusyException;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.segment.SegmentStatements;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ConfigFile;
@@ -255,7 +257,7 @@ class ComputeSegmentsHandlerIT {
     // the first run's plan is stale now: it cannot switch the pointer back
     assertThatThrownBy(() -> handler(NOW).handleRequest(input("changes", "plan", first), null))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("another run finished in between");
+        .hasMessageContaining("no longer holds the tenant's lease");
   }
 
   @Test
@@ -285,5 +287,32 @@ class ComputeSegmentsHandlerIT {
         .hasMessageContaining("not one of the run's segments");
     assertThat(lake.list("")).isEqualTo(before);
     assertThat(sent()).isEmpty();
+  }
+
+  @Test
+  void theRunHoldsTheTenantFromItsPlanToItsChanges() throws Exception {
+    TenantLease lease = TenantLease.over(lake, Clock.fixed(NOW, ZoneOffset.UTC)).orElseThrow();
+    Map<String, Object> plan =
+        roundTrip(handler(NOW).handleRequest(input("plan", "execution", "arn:exec-1"), null));
+    assertThat(plan).containsEntry("lease", "curate:arn:exec-1");
+    assertThatThrownBy(() -> lease.acquire("acme", "erasure:er-1"))
+        .isInstanceOf(TenantBusyException.class);
+    // a retried plan of the same execution is the same owner; another execution's waits
+    roundTrip(handler(NOW).handleRequest(input("plan", "execution", "arn:exec-1"), null));
+    assertThatThrownBy(
+            () -> handler(NOW).handleRequest(input("plan", "execution", "arn:exec-2"), null))
+        .isInstanceOf(TenantBusyException.class)
+        .hasMessageContaining("being written by curate:arn:exec-1");
+    Map<String, Object> noLease = new LinkedHashMap<>(plan);
+    noLease.remove("lease");
+    assertThatThrownBy(() -> handler(NOW).handleRequest(input("changes", "plan", noLease), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"lease\"");
+
+    queueCount(1, 0);
+    handler(NOW).handleRequest(input("changes", "plan", plan), null);
+
+    assertThat(lease.current("acme").orElseThrow().owner()).isEmpty();
+    lease.acquire("acme", "erasure:er-1");
   }
 }

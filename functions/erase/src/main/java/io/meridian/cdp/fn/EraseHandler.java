@@ -33,14 +33,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The {@code Erase} task of {@code statemachines/erase.asl.json}: erases the person an {@code
  * Erasure Requested} event names ({@code events/erasure-requested}) through {@link
- * ErasureRequests}, and returns {@code {"tenant", "requestId", "status", "nextStep"|"reportKey"}}.
+ * ErasureRequests}, and returns {@code {"tenant", "requestId", "status",
+ * "nextStep"|"archivedObjects"|"reportKey"}}.
  *
  * <p>A job runs step by step (ADR 0021). Before each step the handler checks the time Lambda leaves
  * it: with less than {@link #RESERVE} left it stops and answers {@code "status": "in_progress"};
  * the state machine calls it again with the same event and the job resumes at that step. A crash
- * (or timeout) part-way is the same: the retry resumes. The outcome and every pause are recorded in
- * the audit log ({@code _audit/} of the lake), never the identifier's value; the signed report is
- * written to {@code _privacy/reports/} of the lake.
+ * (or timeout) part-way is the same: the retry resumes. When raw objects of the person are in Deep
+ * Archive it asks for restored copies, rewrites the others and answers {@code "status":
+ * "waiting_for_restore"}; the state machine calls it again an hour later. The outcome and every
+ * pause are recorded in the audit log ({@code _audit/} of the lake), never the identifier's value;
+ * the signed report is written to {@code _privacy/reports/} of the lake.
  *
  * <p>An event that is not an erasure request, names an unknown tenant or identifier type, or an
  * identifier shared by several people throws {@link IllegalArgumentException}: the task fails
@@ -53,7 +56,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * AUDIT_SECRET} (the Secrets Manager secret that signs the audit log's head), {@code AWS_REGION}.
  * Parquet files are assembled in {@code /tmp/cdp-work}. The function runs as the erasure role, the
  * only principal that may delete raw versions (ADR 0012), with a reserved concurrency of 1:
- * erasures run one at a time (they switch curated pointers).
+ * erasures run one at a time. The job holds the tenant's lease (ADR 0031) from its first call to
+ * its end; while a curate execution holds it the call throws {@link
+ * io.meridian.cdp.identity.TenantBusyException} before doing anything (the state machine retries).
  */
 public final class EraseHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {

@@ -2,6 +2,8 @@ package io.meridian.cdp.fn;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.meridian.cdp.activation.Consent;
 import io.meridian.cdp.activation.EventPublisher;
 import io.meridian.cdp.activation.PublishChanges;
 import io.meridian.cdp.activation.PublishReport;
@@ -9,12 +11,15 @@ import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.aws.EventBridgeEventPublisher;
 import io.meridian.cdp.aws.telemetry.Metrics;
+import io.meridian.cdp.event.Json;
 import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +37,16 @@ import org.slf4j.LoggerFactory;
  * detail.event_id} (at-least-once; receivers de-duplicate). An input without a valid tenant throws
  * {@link IllegalArgumentException} (not retried).
  *
+ * <p>Consent exclusions are counted here, since on AWS a destination's rule simply does not match a
+ * refusal (ADR 0033): for each consent purpose the tenant's deployed destinations declare, the
+ * result's {@code excludedByConsent} counts the published events whose {@code detail.consent} says
+ * {@code false} for it — what every destination of that purpose left out, among the events its
+ * pattern matches.
+ *
  * <p>Environment: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}, {@code CONFIG_BUCKET},
  * {@code CONFIG_KEY}, {@code ACTIVATION_BUS}, {@code TENANT_SECRETS} (the privacy keys of the
- * suppression lists), {@code AWS_REGION} (set by Lambda).
+ * suppression lists), optionally {@code CONSENT_PURPOSES} (tenant → purposes, JSON; set by the CDK
+ * app from {@code cdp:destinations}), {@code AWS_REGION} (set by Lambda).
  */
 public final class PublishChangesHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -43,50 +55,80 @@ public final class PublishChangesHandler
   private final CurateTask task;
   private final EventPublisher bus;
   private final Suppression suppression;
+  private final Map<String, List<String>> consentPurposes;
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
   public PublishChangesHandler() {
     this(
         CurateTask.fromEnvironment(),
         new EventBridgeEventPublisher(
-            AwsEnvironment.eventBridge(), AwsEnvironment.require(AwsEnvironment.ACTIVATION_BUS)));
+            AwsEnvironment.eventBridge(), AwsEnvironment.require(AwsEnvironment.ACTIVATION_BUS)),
+        consentPurposes(AwsEnvironment.optional(AwsEnvironment.CONSENT_PURPOSES).orElse("{}")));
   }
 
-  private PublishChangesHandler(CurateTask task, EventPublisher bus) {
-    this(task, bus, AwsEnvironment.suppression(task.lake()));
+  private PublishChangesHandler(
+      CurateTask task, EventPublisher bus, Map<String, List<String>> consentPurposes) {
+    this(task, bus, AwsEnvironment.suppression(task.lake()), consentPurposes);
   }
 
   /**
    * @param bus the activation bus
    * @param suppression the tenants' suppression lists of erased people
+   * @param consentPurposes tenant → the consent purposes its destinations declare
    */
-  PublishChangesHandler(CurateTask task, EventPublisher bus, Suppression suppression) {
+  PublishChangesHandler(
+      CurateTask task,
+      EventPublisher bus,
+      Suppression suppression,
+      Map<String, List<String>> consentPurposes) {
     this.task = task;
     this.bus = bus;
     this.suppression = suppression;
+    this.consentPurposes = Map.copyOf(consentPurposes);
+  }
+
+  /** Reads {@code CONSENT_PURPOSES}. */
+  static Map<String, List<String>> consentPurposes(String json) {
+    try {
+      return Json.MAPPER.readValue(json, new TypeReference<Map<String, List<String>>>() {});
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "environment variable CONSENT_PURPOSES is not a JSON object of tenant → purposes", e);
+    }
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
     TenantConfig tenant = task.begin(input, context);
+    List<String> purposes = consentPurposes.getOrDefault(tenant.id(), List.of());
+    Map<String, Long> refusals = new TreeMap<>(Consent.refusals(List.of(), purposes));
+    EventPublisher counting =
+        events -> {
+          PublishReport report = allAccepted(bus).publish(events);
+          Consent.refusals(events, purposes).forEach((p, n) -> refusals.merge(p, n, Long::sum));
+          return report;
+        };
     try {
       PublishChanges.Result r =
-          new PublishChanges(task.store(), PublishChangesHandler.allAccepted(bus))
+          new PublishChanges(task.store(), counting)
               .withSuppression(suppression)
               .run(tenant.id(), tenant.segmentDefinitions());
       LOG.info(
           "publish-changes {}: published up to snapshot {}, events {}, accepted {}, suppressed"
-              + " {}{}",
+              + " {}, excluded by consent {}{}",
           r.tenant(),
           r.published(),
           r.events(),
           r.delivered(),
           r.suppressed(),
+          refusals,
           r.noop() ? " (nothing new)" : "");
       Metrics.stage("publish")
           .count("ChangeEvents", r.events())
           .count("ChangesPublished", r.delivered())
           .count("ChangesSuppressed", r.suppressed())
+          // events that refuse a purpose a deployed destination declares, summed over purposes
+          .count("ConsentExclusions", refusals.values().stream().mapToLong(Long::longValue).sum())
           .publish();
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("tenant", r.tenant());
@@ -94,6 +136,7 @@ public final class PublishChangesHandler
       out.put("events", r.events());
       out.put("accepted", r.delivered());
       out.put("suppressed", r.suppressed());
+      out.put("excludedByConsent", refusals);
       out.put("noop", r.noop());
       return out;
     } catch (IOException e) {

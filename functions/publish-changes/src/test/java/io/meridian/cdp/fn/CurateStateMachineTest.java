@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.event.Json;
+import io.meridian.cdp.identity.TenantBusyException;
+import io.meridian.cdp.identity.TenantLease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,13 +133,18 @@ class CurateStateMachineTest {
             "SegmentChanges:Task",
             "PublishChanges:Task",
             "TenantCurated:Pass");
-    for (String task : List.of("ResolveIdentities", "BuildProfiles", "PublishChanges")) {
-      // Each task gets exactly the handler's input, {"tenant": "..."}.
+    // Each task gets exactly the handler's input, {"tenant": "..."}; the steps that take the
+    // tenant's lease also the execution, which owns it (ADR 0031).
+    for (String task : List.of("ResolveIdentities", "BuildProfiles")) {
       assertThat(Json.MAPPER.convertValue(states.path(task).path("Parameters"), Map.class))
-          .isEqualTo(Map.of("tenant.$", "$.tenant"));
+          .isEqualTo(Map.of("tenant.$", "$.tenant", "execution.$", "$$.Execution.Id"));
     }
+    assertThat(
+            Json.MAPPER.convertValue(states.path("PublishChanges").path("Parameters"), Map.class))
+        .isEqualTo(Map.of("tenant.$", "$.tenant"));
     assertThat(Json.MAPPER.convertValue(states.path("PlanSegments").path("Parameters"), Map.class))
-        .isEqualTo(Map.of("tenant.$", "$.tenant", "step", "plan"));
+        .isEqualTo(
+            Map.of("tenant.$", "$.tenant", "step", "plan", "execution.$", "$$.Execution.Id"));
     assertThat(states.path("PlanSegments").path("ResultPath").asText()).isEqualTo("$.plan");
     assertThat(
             Json.MAPPER.convertValue(states.path("SegmentChanges").path("Parameters"), Map.class))
@@ -278,5 +285,26 @@ class CurateStateMachineTest {
       assertThat(failed.path("Parameters").path("tenant.$").asText()).isEqualTo("$.tenant");
     }
     assertThat(text).doesNotContain("\"Type\": \"Fail\"");
+  }
+
+  @Test
+  void theStepsThatTakeTheTenantLeaseOutwaitAHolder() {
+    for (String task : List.of("ResolveIdentities", "BuildProfiles", "PlanSegments")) {
+      JsonNode busy = null;
+      for (JsonNode r : iteration().path("States").path(task).path("Retry")) {
+        if (r.path("ErrorEquals").toString().contains(TenantBusyException.class.getName())) {
+          busy = r;
+        }
+      }
+      assertThat(busy).as(task).isNotNull();
+      // the waits add up to well over the lease's time to live and the longest holder's run
+      double total = 0;
+      double interval = busy.path("IntervalSeconds").asDouble();
+      for (int i = 0; i < busy.path("MaxAttempts").asInt(); i++) {
+        total += Math.min(interval, busy.path("MaxDelaySeconds").asDouble());
+        interval *= busy.path("BackoffRate").asDouble();
+      }
+      assertThat(total).as(task).isGreaterThan(4.0 * TenantLease.TTL.toSeconds());
+    }
   }
 }

@@ -197,7 +197,10 @@ class PublishChangesHandlerIT {
 
   private PublishChangesHandler handler(EventPublisher bus) {
     return new PublishChangesHandler(
-        new CurateTask(lake, () -> config, temp.resolve("work")), bus, suppression);
+        new CurateTask(lake, () -> config, temp.resolve("work")),
+        bus,
+        suppression,
+        Map.of("acme", List.of("advertising", "email"), "globex", List.of("sms")));
   }
 
   private List<JsonNode> received(int expected) throws Exception {
@@ -236,7 +239,10 @@ class PublishChangesHandlerIT {
         .containsEntry("events", 2)
         .containsEntry("accepted", 2L)
         .containsEntry("suppressed", 0L)
-        .containsEntry("noop", false);
+        .containsEntry("noop", false)
+        // Ann refused advertising: the rules of the tenant's advertising destinations leave her
+        // out on AWS, and this is where that is counted; nobody refused email
+        .containsEntry("excludedByConsent", Map.of("advertising", 1L, "email", 0L));
     List<JsonNode> arrived = received(2);
     assertThat(arrived).hasSize(2);
     JsonNode ann =

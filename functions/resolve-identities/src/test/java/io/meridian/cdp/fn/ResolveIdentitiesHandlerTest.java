@@ -2,6 +2,7 @@ package io.meridian.cdp.fn;
 
 import static io.meridian.cdp.identity.CleanFixtures.randomDays;
 import static io.meridian.cdp.identity.CleanFixtures.writeClean;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,7 @@ import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CleanFixtures.Call;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.CuratedTables;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.lake.InMemoryObjectStore;
 import io.meridian.cdp.parquet.ParquetFiles;
 import java.io.UncheckedIOException;
@@ -56,11 +58,16 @@ class ResolveIdentitiesHandlerTest {
     return ParquetFiles.readAll(CuratedTables.IDENTITY_GRAPH, file);
   }
 
-  /** Every object of the lake, as key → Base64 of its bytes. */
+  /**
+   * Every object of the lake but the tenant's lease (which each run takes and frees), as key →
+   * Base64 of its bytes.
+   */
   private Map<String, String> contents() {
     Map<String, String> out = new TreeMap<>();
     for (String key : lake.list("")) {
-      out.put(key, Base64.getEncoder().encodeToString(lake.get(key).orElseThrow()));
+      if (!key.equals(TenantLease.key("acme"))) {
+        out.put(key, Base64.getEncoder().encodeToString(lake.get(key).orElseThrow()));
+      }
     }
     return out;
   }
@@ -220,7 +227,10 @@ class ResolveIdentitiesHandlerTest {
     Map<String, Object> out = curateAcme();
 
     assertThat(out).containsEntry("snapshot", 0).containsEntry("noop", true);
-    assertThat(lake.list("")).isEmpty();
+    // nothing but the tenant's lease, taken and freed
+    assertThat(lake.list("")).containsExactly(TenantLease.key("acme"));
+    assertThat(new String(lake.get(TenantLease.key("acme")).orElseThrow(), UTF_8))
+        .contains("\"owner\":\"\"");
   }
 
   @Test

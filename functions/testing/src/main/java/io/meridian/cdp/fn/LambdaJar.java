@@ -15,7 +15,9 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,12 +131,46 @@ public final class LambdaJar implements AutoCloseable {
     return Proxy.newProxyInstance(loader, new Class<?>[] {type(interfaceName)}, handler);
   }
 
-  /** The jar's {@code ObjectStore} port, kept in {@code objects}. */
+  /**
+   * The jar's {@code ObjectStore} port, kept in {@code objects}; with conditional writes ({@code
+   * ConditionalWrites}, the tag being a hash of the content) when the jar holds that port, as S3
+   * does (the tenant lease and the audit log use them).
+   */
   public Object objectStore(Map<String, byte[]> objects) throws Exception {
-    return implement(
-        "io.meridian.cdp.lake.ObjectStore",
+    List<Class<?>> ports = new ArrayList<>(List.of(type("io.meridian.cdp.lake.ObjectStore")));
+    Constructor<?> tagged = null;
+    try {
+      ports.add(type("io.meridian.cdp.lake.ConditionalWrites"));
+      tagged =
+          type("io.meridian.cdp.lake.ConditionalWrites$Tagged")
+              .getDeclaredConstructor(byte[].class, String.class);
+    } catch (ClassNotFoundException shrunkAway) {
+      // the function never writes conditionally: ProGuard left the port out of its jar
+    }
+    Constructor<?> taggedOf = tagged;
+    return Proxy.newProxyInstance(
+        loader,
+        ports.toArray(Class<?>[]::new),
         (proxy, method, args) ->
             switch (method.getName()) {
+              case "getTagged" -> {
+                byte[] b = objects.get((String) args[0]);
+                yield b == null
+                    ? Optional.empty()
+                    : Optional.of(taggedOf.newInstance(b.clone(), tag(b)));
+              }
+              case "putIf" -> {
+                synchronized (objects) {
+                  byte[] current = objects.get((String) args[0]);
+                  String expected = (String) args[2];
+                  if (current == null ? expected != null : !tag(current).equals(expected)) {
+                    yield Optional.empty();
+                  }
+                  byte[] next = ((byte[]) args[1]).clone();
+                  objects.put((String) args[0], next);
+                  yield Optional.of(tag(next));
+                }
+              }
               case "put" -> {
                 objects.put((String) args[0], ((byte[]) args[1]).clone());
                 yield null;
@@ -163,6 +199,10 @@ public final class LambdaJar implements AutoCloseable {
               case "equals" -> proxy == args[0];
               default -> throw new UnsupportedOperationException(method.getName());
             });
+  }
+
+  private static String tag(byte[] content) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
   }
 
   @Override

@@ -33,6 +33,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       stores that have no per-bucket host names. Unset on AWS.
  *   <li>{@value #ATHENA_WORKGROUP}: the Athena workgroup compute-segments runs its queries in.
  *   <li>{@value #ACTIVATION_BUS}: the EventBridge bus publish-changes puts membership events on.
+ *   <li>{@value #CONSENT_PURPOSES}: tenant → the consent purposes its deployed destinations
+ *       declare, as JSON ({@code {"acme": ["advertising"]}}); publish-changes counts refusals.
+ *   <li>{@value #WEBHOOK_DESTINATIONS}: the webhook destinations the activate function delivers to,
+ *       as JSON ({@code io.meridian.cdp.activation.WebhookTarget}).
  * </ul>
  *
  * <p>{@code AWS_ENDPOINT_URL} (read by the SDK itself) points the clients at an emulator.
@@ -48,6 +52,8 @@ public final class AwsEnvironment {
   public static final String AUDIT_SECRET = "AUDIT_SECRET";
   public static final String ATHENA_WORKGROUP = "ATHENA_WORKGROUP";
   public static final String ACTIVATION_BUS = "ACTIVATION_BUS";
+  public static final String CONSENT_PURPOSES = "CONSENT_PURPOSES";
+  public static final String WEBHOOK_DESTINATIONS = "WEBHOOK_DESTINATIONS";
 
   private AwsEnvironment() {}
 

@@ -3,6 +3,7 @@ package io.meridian.cdp.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import io.meridian.cdp.aws.telemetry.LogContext;
 import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.Ids;
@@ -10,7 +11,9 @@ import io.meridian.cdp.tenant.TenantConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -99,6 +102,38 @@ public final class CurateTask {
         .tenant(id)
         .orElseThrow(
             () -> new IllegalArgumentException("tenant '" + id + "' is not declared in cdp.yaml"));
+  }
+
+  /**
+   * The task input's field naming the state machine execution ({@code "execution.$":
+   * "$$.Execution.Id"} in curate.asl.json): the owner of the tenant's lease, the same for every
+   * retry of the execution's tasks.
+   */
+  public static final String EXECUTION = "execution";
+
+  /**
+   * The tenant lease over the lake (ADR 0031): the curate tasks hold it while they switch a
+   * tenant's curated pointers, as the erasure does.
+   *
+   * @throws IllegalStateException when the lake's store cannot write conditionally
+   */
+  public TenantLease lease(Clock clock) {
+    return TenantLease.over(lake, clock)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the lake's object store cannot write conditionally; the tenant lease needs"
+                        + " it"));
+  }
+
+  /**
+   * The owner of the tenant's lease for a task input: {@code curate:<execution id>}, or, for a task
+   * invoked outside a state machine, {@code curate:invocation-<random>} (this invocation alone).
+   */
+  public static String owner(Map<String, Object> input) {
+    Object execution = input == null ? null : input.get(EXECUTION);
+    return "curate:"
+        + (execution instanceof String e && !e.isBlank() ? e : "invocation-" + UUID.randomUUID());
   }
 
   /** The tenant id of a task input {@code {"tenant": "acme"}}. */

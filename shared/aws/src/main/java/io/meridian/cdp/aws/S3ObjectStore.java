@@ -1,5 +1,7 @@
 package io.meridian.cdp.aws;
 
+import io.meridian.cdp.lake.ArchivedObjectException;
+import io.meridian.cdp.lake.ArchivedObjects;
 import io.meridian.cdp.lake.ConditionalWrites;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.lake.ObjectVersions;
@@ -13,6 +15,8 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
+import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -21,6 +25,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.Tier;
 
 /**
  * An S3 bucket, optionally below a key prefix, as an {@link ObjectStore}. Every object is written
@@ -32,8 +37,12 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * leading or trailing {@code /}), so that a key valid here is valid locally and the other way
  * round.
  */
-public final class S3ObjectStore implements ObjectStore, ObjectVersions, ConditionalWrites {
+public final class S3ObjectStore
+    implements ObjectStore, ObjectVersions, ConditionalWrites, ArchivedObjects {
   private static final int DEFAULT_PAGE_SIZE = 1_000;
+
+  /** How long a restored copy of an archived object stays readable. */
+  static final int RESTORED_COPY_DAYS = 7;
 
   private final S3Client s3;
   private final String bucket;
@@ -112,8 +121,37 @@ public final class S3ObjectStore implements ObjectStore, ObjectVersions, Conditi
       return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(k)).asByteArray());
     } catch (NoSuchKeyException e) {
       return Optional.empty();
+    } catch (InvalidObjectStateException e) {
+      throw new ArchivedObjectException(key, e);
     } catch (SdkException e) {
       throw failure("get", k, e);
+    }
+  }
+
+  /**
+   * A {@code RestoreObject} at the standard tier (Deep Archive: within 12 hours), the copy kept
+   * {@value #RESTORED_COPY_DAYS} days. 409 {@code RestoreAlreadyInProgress} means an earlier
+   * request is under way, which is what was asked for.
+   */
+  @Override
+  public void requestRestore(String key) throws IOException {
+    String k = s3Key(key);
+    try {
+      s3.restoreObject(
+          b ->
+              b.bucket(bucket)
+                  .key(k)
+                  .restoreRequest(
+                      r ->
+                          r.days(RESTORED_COPY_DAYS)
+                              .glacierJobParameters(g -> g.tier(Tier.STANDARD))));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 409) {
+        return;
+      }
+      throw failure("restore", k, e);
+    } catch (SdkException e) {
+      throw failure("restore", k, e);
     }
   }
 
@@ -230,6 +268,49 @@ public final class S3ObjectStore implements ObjectStore, ObjectVersions, Conditi
       }
     } catch (SdkException e) {
       throw failure("delete previous versions of", k, e);
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the noncurrent versions (and noncurrent delete markers) of every object under {@code
+   * keyPrefix} (a folder: ends in {@code /}). Needs {@code s3:ListBucketVersions} and {@code
+   * s3:DeleteObjectVersion} on the prefix.
+   */
+  @Override
+  public int deleteNoncurrentVersions(String keyPrefix) throws IOException {
+    if (!keyPrefix.endsWith("/") || keyPrefix.length() < 2 || keyPrefix.startsWith("/")) {
+      // never the whole bucket by mistake
+      throw new IllegalArgumentException("not a folder prefix: '" + keyPrefix + "'");
+    }
+    String p = prefix + keyPrefix;
+    int deleted = 0;
+    try {
+      ListObjectVersionsRequest request =
+          ListObjectVersionsRequest.builder().bucket(bucket).prefix(p).build();
+      List<String[]> old = new ArrayList<>();
+      List<String[]> markers = new ArrayList<>();
+      for (var page : s3.listObjectVersionsPaginator(request)) {
+        for (ObjectVersion v : page.versions()) {
+          if (!Boolean.TRUE.equals(v.isLatest())) {
+            old.add(new String[] {v.key(), v.versionId()});
+          }
+        }
+        for (DeleteMarkerEntry m : page.deleteMarkers()) {
+          if (!Boolean.TRUE.equals(m.isLatest())) {
+            markers.add(new String[] {m.key(), m.versionId()});
+          }
+        }
+      }
+      for (String[] v : old) {
+        s3.deleteObject(b -> b.bucket(bucket).key(v[0]).versionId(v[1]));
+        deleted++;
+      }
+      for (String[] m : markers) {
+        s3.deleteObject(b -> b.bucket(bucket).key(m[0]).versionId(m[1]));
+      }
+    } catch (SdkException e) {
+      throw failure("delete noncurrent versions under", p, e);
     }
     return deleted;
   }

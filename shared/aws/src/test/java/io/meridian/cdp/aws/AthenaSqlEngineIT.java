@@ -23,6 +23,11 @@ import software.amazon.awssdk.services.athena.model.QueryExecution;
 class AthenaSqlEngineIT {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
 
+  @org.junit.jupiter.api.BeforeEach
+  void needsMoto() {
+    MOTO.requireMoto("queues Athena results through /moto-api; LocalStack's Athena is not free");
+  }
+
   private void queue(String resultsJson) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()

@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,15 +29,23 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * JUnit 5 extension that runs moto server (the AWS API emulator) for the AWS adapter tests: started
- * once per JVM on a free loopback port, stopped when the test run ends. Register it with
- * {@code @RegisterExtension static final MotoServer MOTO = new MotoServer();}.
+ * JUnit 5 extension that runs the AWS API emulator for the AWS adapter tests: started once per JVM,
+ * stopped when the test run ends. Register it with {@code @RegisterExtension static final
+ * MotoServer MOTO = new MotoServer();}.
  *
- * <p>The Python is {@code $CDP_TEST_PYTHON}, else the repository's {@code .venv/bin/python}; {@code
- * ./test} creates that virtual environment from {@code requirements-test.txt}. Without either the
- * tests fail and say so: the AWS adapters are never silently left untested.
+ * <p>By default the emulator is moto server on a free loopback port. Its Python is {@code
+ * $CDP_TEST_PYTHON}, else the repository's {@code .venv/bin/python}; {@code ./test} creates that
+ * virtual environment from {@code requirements-test.txt}. Without either the tests fail and say so:
+ * the AWS adapters are never silently left untested.
+ *
+ * <p>With {@code CDP_AWS_EMULATOR=localstack} the same tests run against LocalStack in a container
+ * instead (Testcontainers, image {@link LocalStack#IMAGE}, {@code LOCALSTACK_AUTH_TOKEN} passed on
+ * when set). That needs Docker: without it, and in modules whose test classpath lacks
+ * Testcontainers (only {@code shared/aws} carries it), the test classes are skipped with the
+ * reason. Tests that use moto's own API (queued Athena results, its Step Functions engine) call
+ * {@link #requireMoto}.
  */
-public final class MotoServer implements BeforeAllCallback {
+public final class MotoServer implements BeforeAllCallback, ExecutionCondition {
   private static final Namespace NAMESPACE = Namespace.create(MotoServer.class);
   private static final Region REGION = Region.US_EAST_1;
   private static final StaticCredentialsProvider CREDENTIALS =
@@ -45,22 +56,97 @@ public final class MotoServer implements BeforeAllCallback {
     System.setProperty("aws.cborEnabled", "false");
   }
 
-  private Running running;
+  /** The emulators the tests can run against, chosen by {@code CDP_AWS_EMULATOR}. */
+  public enum Kind {
+    MOTO,
+    LOCALSTACK;
+
+    /** {@code moto} (also when unset or blank) or {@code localstack}, ignoring case. */
+    public static Kind parse(String value) {
+      if (value == null || value.isBlank()) {
+        return MOTO;
+      }
+      return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "moto" -> MOTO;
+        case "localstack" -> LOCALSTACK;
+        default ->
+            throw new IllegalStateException(
+                "CDP_AWS_EMULATOR is '" + value + "': use moto (the default) or localstack");
+      };
+    }
+  }
+
+  /** A running emulator; closed by JUnit when the root context closes, at the end of the run. */
+  interface Backend extends AutoCloseable {
+    @Override
+    void close();
+
+    URI endpoint();
+
+    Kind kind();
+  }
+
+  private Backend running;
+
+  /** Disables the test class, with the reason, when LocalStack is asked for but cannot run. */
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    if (Kind.parse(System.getenv("CDP_AWS_EMULATOR")) == Kind.LOCALSTACK) {
+      Optional<String> missing =
+          testcontainersPresent()
+              ? LocalStack.unavailable()
+              : Optional.of(
+                  "Testcontainers is not on this module's test classpath (LocalStack runs cover"
+                      + " the adapter tests of shared/aws); skipped");
+      if (missing.isPresent()) {
+        return ConditionEvaluationResult.disabled(
+            "CDP_AWS_EMULATOR=localstack, but " + missing.get());
+      }
+    }
+    return ConditionEvaluationResult.enabled("emulator available");
+  }
+
+  /**
+   * Whether Testcontainers is on the test classpath (checked without loading {@link LocalStack}).
+   */
+  static boolean testcontainersPresent() {
+    try {
+      Class.forName(
+          "org.testcontainers.DockerClientFactory", false, MotoServer.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    Kind kind = Kind.parse(System.getenv("CDP_AWS_EMULATOR"));
     running =
         context
             .getRoot()
             .getStore(NAMESPACE)
-            .getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class);
+            .getOrComputeIfAbsent(
+                Backend.class,
+                k -> kind == Kind.MOTO ? Running.start() : LocalStack.start(),
+                Backend.class);
   }
 
   public URI endpoint() {
     if (running == null) {
-      throw new IllegalStateException("moto server is not running: register the extension");
+      throw new IllegalStateException("the AWS emulator is not running: register the extension");
     }
     return running.endpoint();
+  }
+
+  /**
+   * Skips the calling test unless the emulator is moto: for tests that drive moto's own API ({@code
+   * /moto-api/...}), which LocalStack does not have.
+   */
+  public void requireMoto(String why) {
+    Assumptions.assumeTrue(
+        running != null && running.kind() == Kind.MOTO,
+        () -> "needs moto server (" + why + "); the emulator is " + running.kind());
   }
 
   public S3Client s3() {
@@ -155,8 +241,13 @@ public final class MotoServer implements BeforeAllCallback {
         .build();
   }
 
-  /** The server process; closed by JUnit when the root context closes, at the end of the run. */
-  record Running(Process process, URI endpoint) implements AutoCloseable {
+  /** The moto server process. */
+  record Running(Process process, URI endpoint) implements Backend {
+    @Override
+    public Kind kind() {
+      return Kind.MOTO;
+    }
+
     static Running start() {
       Path python = python();
       int port = freePort();
@@ -203,10 +294,15 @@ public final class MotoServer implements BeforeAllCallback {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
 

@@ -119,4 +119,28 @@ class S3ObjectStoreIT extends ObjectStoreContractTest {
         .isEqualTo("without");
     assertThat(store.deletePreviousVersions("raw/a.jsonl.gz")).isZero();
   }
+
+  @Test
+  void deletesTheNoncurrentVersionsUnderAFolderAndKeepsTheCurrentOnes() throws Exception {
+    S3ObjectStore store = (S3ObjectStore) createStore();
+    s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    store.put("curated/t/snapshot=1/a", new byte[] {1});
+    store.put("curated/t/snapshot=1/a", new byte[] {2});
+    store.put("curated/t/snapshot=0/b", new byte[] {3});
+    store.delete("curated/t/snapshot=0/b");
+    store.put("curated/u/c", new byte[] {4});
+    store.put("curated/u/c", new byte[] {5});
+
+    assertThat(store.deleteNoncurrentVersions("curated/t/")).isEqualTo(2);
+
+    assertThat(store.get("curated/t/snapshot=1/a").orElseThrow()).containsExactly(2);
+    assertThat(s3.listObjectVersions(b -> b.bucket(bucket).prefix("curated/t/")).versions())
+        .hasSize(1);
+    // outside the folder nothing changed
+    assertThat(s3.listObjectVersions(b -> b.bucket(bucket).prefix("curated/u/")).versions())
+        .hasSize(2);
+    assertThat(store.deleteNoncurrentVersions("curated/t/")).isZero();
+    assertThatThrownBy(() -> store.deleteNoncurrentVersions(""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -40,4 +40,40 @@ public final class Consent {
     }
     return out;
   }
+
+  /**
+   * Whether {@code event}'s {@code detail.consent} says {@code false} for {@code purpose} (purpose
+   * names compared ignoring case). A missing purpose is no refusal (opt-out model).
+   */
+  public static boolean refuses(ActivationEvent event, String purpose) {
+    JsonNode consent = event.detail().get("consent");
+    if (consent == null || !consent.isObject()) {
+      return false;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = consent.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (f.getKey().equalsIgnoreCase(purpose)
+          && f.getValue().isBoolean()
+          && !f.getValue().booleanValue()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How many of {@code events} refuse each of {@code purposes} ({@link #refuses}): what the
+   * destinations declaring a purpose leave out, when the bus itself drops refusals (EventBridge on
+   * AWS, ADR 0033).
+   *
+   * @return purpose → count, every purpose present, sorted by purpose
+   */
+  public static Map<String, Long> refusals(
+      java.util.Collection<ActivationEvent> events, java.util.Collection<String> purposes) {
+    Map<String, Long> out = new TreeMap<>();
+    for (String purpose : purposes) {
+      out.put(purpose, events.stream().filter(e -> refuses(e, purpose)).count());
+    }
+    return out;
+  }
 }

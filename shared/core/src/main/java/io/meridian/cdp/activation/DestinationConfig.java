@@ -2,7 +2,6 @@ package io.meridian.cdp.activation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.secret.SecretRef;
 import io.meridian.cdp.tenant.Ids;
@@ -10,11 +9,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import software.amazon.event.ruler.JsonRuleCompiler;
 
 /**
  * One activation destination of a tenant, as written under {@code destinations:} in cdp.yaml
@@ -48,37 +44,12 @@ public record DestinationConfig(
     @JsonProperty("backoff") Backoff backoff,
     @JsonProperty("concurrency") Integer concurrency) {
 
-  private static final Pattern PURPOSE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
-
   public DestinationConfig {
     Ids.require("destination", id);
     String where = "destination '" + id + "': ";
     DestinationType kind = kind(type, where);
-    pattern = checkedPattern(pattern, where);
-    if (!pattern.at("/detail/tenant").isMissingNode()) {
-      throw new IllegalArgumentException(
-          where
-              + "pattern must not test detail.tenant: a destination receives only its own tenant's"
-              + " events");
-    }
-    if (consentPurpose != null
-        && !pattern.at("/detail/consent/" + consentPurpose).isMissingNode()) {
-      throw new IllegalArgumentException(
-          where
-              + "pattern must not test detail.consent."
-              + consentPurpose
-              + " when consentPurpose is "
-              + consentPurpose
-              + "; the consent condition is added for you");
-    }
-    if (consentPurpose != null && !PURPOSE.matcher(consentPurpose).matches()) {
-      throw new IllegalArgumentException(
-          where
-              + "consentPurpose '"
-              + consentPurpose
-              + "' is invalid: use lower-case letters, digits and '_', starting with a letter"
-              + " (e.g. advertising)");
-    }
+    pattern = BusPatterns.checked(pattern, consentPurpose, where);
+    BusPatterns.checkPurpose(consentPurpose, where);
     try {
       PayloadMapping.parse(payload);
     } catch (IllegalArgumentException e) {
@@ -136,23 +107,8 @@ public record DestinationConfig(
    * profiles whose consent for the purpose is false, as the local bus does (which counts them).
    */
   public com.fasterxml.jackson.databind.node.ObjectNode busPattern(String tenant) {
-    com.fasterxml.jackson.databind.node.ObjectNode p =
-        ((com.fasterxml.jackson.databind.node.ObjectNode) pattern).deepCopy();
-    com.fasterxml.jackson.databind.node.ObjectNode detail =
-        p.get("detail") instanceof com.fasterxml.jackson.databind.node.ObjectNode d
-            ? d
-            : p.putObject("detail");
-    detail.putArray("tenant").add(tenant);
-    if (consentPurpose != null) {
-      com.fasterxml.jackson.databind.node.ObjectNode consent =
-          detail.get("consent") instanceof com.fasterxml.jackson.databind.node.ObjectNode c
-              ? c
-              : detail.putObject("consent");
-      var values = consent.putArray(consentPurpose);
-      values.add(true);
-      values.addObject().put("exists", false);
-    }
-    return p;
+    return BusPatterns.forTenant(
+        (com.fasterxml.jackson.databind.node.ObjectNode) pattern, consentPurpose, tenant);
   }
 
   /** The compiled payload template. */
@@ -191,22 +147,7 @@ public record DestinationConfig(
    * case). A missing purpose does not exclude.
    */
   public boolean excludes(ActivationEvent event) {
-    if (consentPurpose == null) {
-      return false;
-    }
-    JsonNode consent = event.detail().get("consent");
-    if (consent == null || !consent.isObject()) {
-      return false;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = consent.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      if (f.getKey().equalsIgnoreCase(consentPurpose)
-          && f.getValue().isBoolean()
-          && !f.getValue().booleanValue()) {
-        return true;
-      }
-    }
-    return false;
+    return consentPurpose != null && Consent.refuses(event, consentPurpose);
   }
 
   private static DestinationType kind(String type, String where) {
@@ -222,34 +163,7 @@ public record DestinationConfig(
         where + "unknown type '" + type + "'; supported types are webhook and file");
   }
 
-  private static JsonNode checkedPattern(JsonNode pattern, String where) {
-    if (pattern == null || pattern.isNull()) {
-      throw new IllegalArgumentException(
-          where
-              + "'pattern' is required, e.g. {\"detail-type\": [\"Segment Membership Changed\"]}");
-    }
-    JsonNode node = pattern;
-    if (pattern.isTextual()) {
-      try {
-        node = ActivationJson.MAPPER.readTree(pattern.asText());
-      } catch (JsonProcessingException e) {
-        throw new IllegalArgumentException(
-            where + "pattern is not valid JSON: " + e.getOriginalMessage(), e);
-      }
-    }
-    if (!node.isObject() || node.isEmpty()) {
-      throw new IllegalArgumentException(
-          where + "pattern must be a non-empty JSON object (an EventBridge event pattern)");
-    }
-    String error = JsonRuleCompiler.check(node.toString());
-    if (error != null) {
-      throw new IllegalArgumentException(
-          where + "pattern is not a valid EventBridge event pattern: " + error.strip());
-    }
-    return node;
-  }
-
-  private static void checkUrl(String url, String where) {
+  static void checkUrl(String url, String where) {
     if (url == null || url.isBlank()) {
       throw new IllegalArgumentException(where + "a webhook needs 'url'");
     }

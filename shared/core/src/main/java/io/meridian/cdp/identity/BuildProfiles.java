@@ -40,6 +40,18 @@ public final class BuildProfiles {
   }
 
   public Result run(String tenant, IdentityRules rules) throws IOException {
+    return run(tenant, rules, AudienceTraits.Layout.none());
+  }
+
+  /**
+   * Like {@link #run(String, IdentityRules)}, and writes beside the profiles the private {@link
+   * AudienceTraits#TABLE} table with the columns and trait paths of {@code audienceTraits} (the
+   * ones the tenant's segments read) for every profile, so that segments computed by DuckDB read
+   * typed columns instead of parsing the traits JSON (ADR 0032). No such table when it is empty.
+   */
+  public Result run(String tenant, IdentityRules rules, AudienceTraits.Layout audienceTraits)
+      throws IOException {
+    AudienceTraits.Rows indexRows = audienceTraits.isEmpty() ? null : audienceTraits.rows();
     Pointer identity = store.pointer(tenant, CuratedStore.IDENTITY).orElse(null);
     if (identity == null) {
       return new Result(tenant, 0, false, 0, 0, 0);
@@ -114,6 +126,7 @@ public final class BuildProfiles {
     List<Object[]> rows = new ArrayList<>(profiles.size());
     List<Object[]> state = new ArrayList<>(profiles.size());
     List<Object[]> consentHistory = new ArrayList<>();
+    Map<String, Object[]> indexed = new HashMap<>();
     List<String> order = new ArrayList<>(identifiers.keySet());
     for (String id : profiles.keySet()) {
       if (!identifiers.containsKey(id)) {
@@ -132,11 +145,21 @@ public final class BuildProfiles {
         empty.updatedAt = empty.createdAt;
         empty.firstSeen = seen.get(id)[0];
         empty.lastSeen = seen.get(id)[1];
-        rows.add(empty.row(id, identifiersJson(identifiers.get(id), rules)));
+        ObjectNode traits = empty.traits();
+        Object[] row = empty.row(id, identifiersJson(identifiers.get(id), rules), traits);
+        rows.add(row);
+        if (indexRows != null) {
+          indexed.put(id, indexRows.of(row, traits));
+        }
         continue;
       }
       a.createdAt = created.getOrDefault(id, a.createdAt);
-      rows.add(a.row(id, identifiersJson(identifiers.get(id), rules)));
+      ObjectNode traits = a.traits();
+      Object[] row = a.row(id, identifiersJson(identifiers.get(id), rules), traits);
+      rows.add(row);
+      if (indexRows != null) {
+        indexed.put(id, indexRows.of(row, traits));
+      }
       consentHistory.addAll(a.consentHistory(id));
       state.add(new Object[] {id, a.toJson().toString()});
     }
@@ -152,13 +175,29 @@ public final class BuildProfiles {
     String stateKey = CuratedStore.snapshotKey("_profile_state", tenant, snapshot);
     store.write(CuratedTables.PROFILE_STATE, stateKey, state);
     tables.put("_profile_state", stateKey);
+    if (indexRows != null) {
+      String indexKey = CuratedStore.snapshotKey(AudienceTraits.TABLE, tenant, snapshot);
+      store.write(
+          audienceTraits.schema(),
+          indexKey,
+          () -> rows.stream().map(r -> indexed.get((String) r[0])).iterator());
+      tables.put(AudienceTraits.TABLE, indexKey);
+    }
     List<String> files = new ArrayList<>(done);
     files.addAll(fresh);
     files.sort(null);
     store.switchTo(
         tenant,
         CuratedStore.PROFILES,
-        new Pointer(snapshot, identity.generation(), 0, "", files, tables, identity.rules()),
+        new Pointer(
+            snapshot,
+            identity.generation(),
+            0,
+            "",
+            files,
+            tables,
+            identity.rules(),
+            audienceTraits),
         previous);
     return new Result(tenant, snapshot, rebuild, fresh.size(), events, profiles.size());
   }

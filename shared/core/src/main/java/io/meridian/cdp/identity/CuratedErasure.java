@@ -219,7 +219,8 @@ public final class CuratedErasure {
 
   /**
    * Writes a new snapshot of the profiles step without the profiles {@code profileIds}: their
-   * {@code curated.profiles} rows, consent history and private aggregate state.
+   * {@code curated.profiles} rows, consent history, private aggregate state and {@link
+   * AudienceTraits} rows.
    */
   public Removed eraseProfiles(String tenant, Set<String> profileIds) throws IOException {
     Map<String, Long> removed = new TreeMap<>();
@@ -231,6 +232,7 @@ public final class CuratedErasure {
     schemas.put("profiles", CuratedTables.PROFILES);
     schemas.put("consent_history", CuratedTables.CONSENT_HISTORY);
     schemas.put("_profile_state", CuratedTables.PROFILE_STATE);
+    schemas.put(AudienceTraits.TABLE, found.get().audienceTraits().schema());
     boolean switched =
         rewriteSnapshot(tenant, CuratedStore.PROFILES, found.get(), schemas, profileIds, removed);
     return new Removed(removed, switched);
@@ -326,9 +328,44 @@ public final class CuratedErasure {
             previous.watermarkMessageId(),
             previous.files(),
             tables,
-            previous.rules()),
+            previous.rules(),
+            previous.audienceTraits()),
         previous);
+    // The snapshot that was in force holds the person: it goes now, not at the next run's switch
+    // (readers follow the pointer, which names the new one).
+    for (String table : previous.tables().keySet()) {
+      String dir =
+          CuratedStore.tablePrefix(table, tenant)
+              + "snapshot="
+              + CuratedStore.snapshotName(previous.snapshot())
+              + "/";
+      for (String key : store.objects().list(dir)) {
+        store.objects().delete(key);
+      }
+    }
     return true;
+  }
+
+  /**
+   * The folders of a step's tables for one tenant ({@link CuratedStore#tablePrefix}): where earlier
+   * versions of what the erasure rewrote or made obsolete lie in a versioned bucket.
+   */
+  public static List<String> tablePrefixes(String tenant, String step) {
+    List<String> tables =
+        switch (step) {
+          case CuratedStore.IDENTITY ->
+              List.of(
+                  "identity_graph",
+                  "profile_merges",
+                  "blocked_merges",
+                  "_profile_index",
+                  CuratedTables.EVENT_IDENTIFIERS.name());
+          case CuratedStore.PROFILES -> List.of("profiles", "consent_history", "_profile_state");
+          case SegmentTables.STEP ->
+              List.of(SegmentTables.MEMBERSHIP.name(), SegmentTables.CHANGES.name());
+          default -> throw new IllegalArgumentException("no curated step " + step);
+        };
+    return tables.stream().map(t -> CuratedStore.tablePrefix(t, tenant)).toList();
   }
 
   /** Indexes of the columns of {@code t} that hold a profile id. */

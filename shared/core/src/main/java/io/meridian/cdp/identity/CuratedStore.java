@@ -1,7 +1,9 @@
 package io.meridian.cdp.identity;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.cdp.lake.ConditionalWrites;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.parquet.ColumnBatch;
 import io.meridian.cdp.parquet.ParquetFiles;
@@ -54,6 +56,8 @@ public final class CuratedStore {
    * @param files clean-zone keys consumed so far
    * @param tables table name → key of each file of the snapshot, for readers
    * @param rules fingerprint of the identity rules the snapshot was resolved with
+   * @param audienceTraits profiles step: what its {@link AudienceTraits#TABLE} table holds (empty
+   *     without that table)
    */
   public record Pointer(
       @JsonProperty("snapshot") int snapshot,
@@ -62,15 +66,33 @@ public final class CuratedStore {
       @JsonProperty("watermarkMessageId") String watermarkMessageId,
       @JsonProperty("files") List<String> files,
       @JsonProperty("tables") java.util.Map<String, String> tables,
-      @JsonProperty("rules") String rules) {
+      @JsonProperty("rules") String rules,
+      @JsonProperty("audienceTraits")
+          @JsonInclude(
+              value = JsonInclude.Include.CUSTOM,
+              valueFilter = AudienceTraits.Layout.EmptyFilter.class)
+          AudienceTraits.Layout audienceTraits) {
     public Pointer {
       files = files == null ? List.of() : List.copyOf(files);
       tables = tables == null ? java.util.Map.of() : java.util.Map.copyOf(tables);
       rules = rules == null ? "" : rules;
+      audienceTraits = audienceTraits == null ? AudienceTraits.Layout.none() : audienceTraits;
+    }
+
+    /** A pointer without an {@link AudienceTraits#TABLE} table. */
+    public Pointer(
+        int snapshot,
+        int generation,
+        long watermarkMicros,
+        String watermarkMessageId,
+        List<String> files,
+        java.util.Map<String, String> tables,
+        String rules) {
+      this(snapshot, generation, watermarkMicros, watermarkMessageId, files, tables, rules, null);
     }
 
     public static Pointer initial() {
-      return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of(), "");
+      return new Pointer(0, 0, Long.MIN_VALUE, "", List.of(), java.util.Map.of(), "", null);
     }
   }
 
@@ -85,10 +107,36 @@ public final class CuratedStore {
         : Optional.of(JSON.readValue(bytes.get(), Pointer.class));
   }
 
-  /** Switches the tenant to a new snapshot, then deletes the one before the previous. */
+  /**
+   * Switches the tenant to a new snapshot, then deletes the one before the previous.
+   *
+   * <p>On a store that writes conditionally (S3) the switch is a compare-and-set: the pointer is
+   * replaced only if it is still {@code previous} (or, when {@code previous} is {@link
+   * Pointer#initial()}, only if there is none), so a writer that read an older pointer cannot undo
+   * another's switch (an erasure's, say). Writers hold the tenant's {@link TenantLease} besides
+   * (ADR 0031); this is the defence if a lease expired under a slow holder.
+   *
+   * @throws PointerMovedException when the pointer in force is no longer {@code previous}; nothing
+   *     was switched and the snapshot written for it is left to the next run
+   */
   public void switchTo(String tenant, String step, Pointer next, Pointer previous)
       throws IOException {
-    store.put(pointerKey(tenant, step), JSON.writeValueAsBytes(next));
+    String pointer = pointerKey(tenant, step);
+    byte[] bytes = JSON.writeValueAsBytes(next);
+    if (store instanceof ConditionalWrites cas) {
+      Optional<ConditionalWrites.Tagged> current = cas.getTagged(pointer);
+      Pointer inForce =
+          current.isEmpty() ? null : JSON.readValue(current.get().content(), Pointer.class);
+      boolean same =
+          inForce == null ? previous.equals(Pointer.initial()) : inForce.equals(previous);
+      if (!same
+          || cas.putIf(pointer, bytes, current.map(ConditionalWrites.Tagged::tag).orElse(null))
+              .isEmpty()) {
+        throw new PointerMovedException(tenant, step, previous.snapshot(), next.snapshot());
+      }
+    } else {
+      store.put(pointer, bytes);
+    }
     if (previous.snapshot() > 1) {
       String old = "/snapshot=" + snapshotName(previous.snapshot() - 1) + "/";
       for (String table : previous.tables().keySet()) {
@@ -97,6 +145,24 @@ public final class CuratedStore {
           store.delete(key);
         }
       }
+    }
+  }
+
+  /** Another writer switched a tenant's pointer after this one read it (see {@link #switchTo}). */
+  public static final class PointerMovedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    PointerMovedException(String tenant, String step, int read, int next) {
+      super(
+          "tenant "
+              + tenant
+              + ": the "
+              + step
+              + " pointer is no longer snapshot "
+              + read
+              + " as read, another writer switched it; snapshot "
+              + next
+              + " was not switched to (running the step again starts from the pointer in force)");
     }
   }
 

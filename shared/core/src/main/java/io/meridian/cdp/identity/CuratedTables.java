@@ -133,10 +133,14 @@ public final class CuratedTables {
 
   /**
    * The most rows in one row group of a curated table: {@link #PROFILES_ROW_GROUP_ROWS} for {@code
-   * profiles}, no limit but the row group's size for the others.
+   * profiles} and its {@link AudienceTraits} (row group for row group the same profiles), no limit
+   * but the row group's size for the others.
    */
   public static int rowGroupRows(TableSchema table) {
-    return table.name().equals(PROFILES.name()) ? PROFILES_ROW_GROUP_ROWS : Integer.MAX_VALUE;
+    return table.name().equals(PROFILES.name())
+            || table.name().equals(AudienceTraits.TABLE.substring(1))
+        ? PROFILES_ROW_GROUP_ROWS
+        : Integer.MAX_VALUE;
   }
 
   /**

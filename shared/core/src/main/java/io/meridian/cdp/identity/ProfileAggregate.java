@@ -247,13 +247,18 @@ final class ProfileAggregate {
 
   /** The public row of {@code curated.profiles}. */
   Object[] row(String profileId, JsonNode identifiers) {
+    return row(profileId, identifiers, traits());
+  }
+
+  /** The public row of {@code curated.profiles}, with the {@link #traits()} already built. */
+  Object[] row(String profileId, JsonNode identifiers, ObjectNode traits) {
     ObjectNode counts = JsonNodeFactory.instance.objectNode();
     eventCounts.forEach(counts::put);
     return new Object[] {
       profileId,
       ResolveIdentities.instant(createdAt),
       ResolveIdentities.instant(Math.max(updatedAt, createdAt)),
-      traits().toString(),
+      traits.toString(),
       identifiers.toString(),
       ResolveIdentities.instant(firstSeen),
       ResolveIdentities.instant(lastSeen),

@@ -7,10 +7,14 @@ import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CuratedErasure;
 import io.meridian.cdp.identity.CuratedErasure.Person;
 import io.meridian.cdp.identity.CuratedStore;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
+import io.meridian.cdp.lake.ArchivedObjectException;
+import io.meridian.cdp.lake.ArchivedObjects;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.lake.ObjectVersions;
+import io.meridian.cdp.segment.SegmentTables;
 import io.meridian.cdp.tenant.Ids;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.io.ByteArrayInputStream;
@@ -45,6 +49,11 @@ import java.util.zip.GZIPOutputStream;
  * re-run of a finished request does nothing new and returns its report. The request id is a keyed
  * hash of the tenant and the normalized identifier: the same person asked for twice is one job. ADR
  * 0021.
+ *
+ * <p>On a store that writes conditionally (S3) the job holds the tenant's {@link TenantLease} from
+ * its first call to its last (owner {@code erasure:<request id>}), renewed before each step, so no
+ * curate step switches the tenant's curated pointers in between (ADR 0031); another holder makes
+ * the call throw {@link io.meridian.cdp.identity.TenantBusyException} before anything is done.
  */
 public final class Erasure {
   /** The steps, in the order they run. */
@@ -107,7 +116,7 @@ public final class Erasure {
   }
 
   /** How a request ended. */
-  public sealed interface Outcome permits NotFound, Done, InProgress {
+  public sealed interface Outcome permits NotFound, Done, InProgress, WaitingForRestore {
     String requestId();
   }
 
@@ -119,6 +128,15 @@ public final class Erasure {
    * request made again resumes at {@code nextStep}.
    */
   public record InProgress(String requestId, String nextStep) implements Outcome {}
+
+  /**
+   * Every step before {@code raw} is done, and raw objects of the person are archived (S3 Deep
+   * Archive): their restore is requested and the raw objects that could be read are rewritten. The
+   * same request made again once the copies are readable (hours later) finishes the job.
+   *
+   * @param archived how many raw objects still wait for their restored copy
+   */
+  public record WaitingForRestore(String requestId, int archived) implements Outcome {}
 
   /**
    * The person is erased.
@@ -180,6 +198,13 @@ public final class Erasure {
       return new Done(requestId, key, report, true, false);
     }
     boolean resumed = state != null;
+    // One writer of the tenant's curated pointers at a time (ADR 0031): the job holds the tenant's
+    // lease from its first step to its end, across the invocations of a paused job (same owner).
+    Optional<TenantLease> lease = TenantLease.over(store, clock);
+    String owner = "erasure:" + requestId;
+    if (lease.isPresent()) {
+      lease.get().acquire(tenant.id(), owner);
+    }
     try {
       if (state == null) {
         CuratedErasure erasure = new CuratedErasure(curated);
@@ -194,6 +219,7 @@ public final class Erasure {
                       "failure",
                       event.details())
                   .with("result", "not_found"));
+          release(lease, tenant.id(), owner);
           return new NotFound(requestId);
         }
         for (CuratedErasure.Identifier id : person.get().identifiers()) {
@@ -219,13 +245,29 @@ public final class Erasure {
           record(event.with("result", "in progress; continues at step " + step));
           return new InProgress(requestId, step);
         }
+        if (lease.isPresent()) {
+          lease.get().renew(tenant.id(), owner);
+        }
         hook.before(step);
-        run(step, tenant.id(), state);
+        int archived = run(step, tenant.id(), state);
+        if (archived > 0) {
+          store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
+          // the curated steps are done: curate need not wait hours for the restores
+          release(lease, tenant.id(), owner);
+          record(
+              event.with(
+                  "result",
+                  "in progress; waiting for " + archived + " archived raw objects to be restored"));
+          return new WaitingForRestore(requestId, archived);
+        }
         ((ObjectNode) state.get("steps")).put(step, clock.instant().toString());
         store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
       }
     } catch (IOException | RuntimeException e) {
-      if (!(e instanceof IllegalArgumentException)) {
+      if (e instanceof IllegalArgumentException) {
+        // an invalid request ends here; any other failure is retried and keeps the lease
+        release(lease, tenant.id(), owner);
+      } else {
         record(
             new AuditEvent(
                     actor,
@@ -238,6 +280,7 @@ public final class Erasure {
       }
       throw e;
     }
+    release(lease, tenant.id(), owner);
     String key = state.path("reportKey").asText();
     ObjectNode report = parse(store.get(key).orElseThrow());
     AuditEvent done = event.with("result", resumed ? "erased (resumed)" : "erased");
@@ -246,6 +289,13 @@ public final class Erasure {
     }
     record(done);
     return new Done(requestId, key, report, false, resumed);
+  }
+
+  private static void release(Optional<TenantLease> lease, String tenant, String owner)
+      throws IOException {
+    if (lease.isPresent()) {
+      lease.get().release(tenant, owner);
+    }
   }
 
   private void record(AuditEvent e) throws IOException {
@@ -336,7 +386,11 @@ public final class Erasure {
     return out;
   }
 
-  private void run(String step, String tenant, ObjectNode state) throws IOException {
+  /**
+   * Runs one step; returns how many raw objects it could not read yet because they are archived (0:
+   * the step is done).
+   */
+  private int run(String step, String tenant, ObjectNode state) throws IOException {
     ObjectNode plan = (ObjectNode) state.get("plan");
     ObjectNode removed = (ObjectNode) state.get("removed");
     Set<String> profileIds = set(plan.get("profileIds"));
@@ -355,6 +409,7 @@ public final class Erasure {
         }
         // every planned file held the person, whichever attempt rewrote it
         removed.set("cleanFiles", plan.get("cleanFiles").deepCopy());
+        deletePreviousVersions(removed, "cleanPreviousVersionsDeleted", plan.get("cleanFiles"));
         // a resumed step counts what this attempt removed; the first attempt's count is kept
         removed.put("cleanRows", Math.max(rows, removed.path("cleanRows").asLong(0)));
       }
@@ -365,22 +420,60 @@ public final class Erasure {
           rows += PersonEvents.rewriteQuarantine(curated, f.asText(), ids);
         }
         removed.set("quarantineFiles", plan.get("quarantineFiles").deepCopy());
+        deletePreviousVersions(
+            removed, "quarantinePreviousVersionsDeleted", plan.get("quarantineFiles"));
         removed.put("quarantineRows", Math.max(rows, removed.path("quarantineRows").asLong(0)));
       }
-      case "identity" -> put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
-      case "profiles" -> put(removed, erasure.eraseProfiles(tenant, profileIds));
-      case "segments" -> put(removed, erasure.eraseSegments(tenant, profileIds));
+      case "identity" -> {
+        put(removed, erasure.eraseIdentity(tenant, profileIds, messageIds));
+        deleteNoncurrentVersions(removed, tenant, CuratedStore.IDENTITY);
+      }
+      case "profiles" -> {
+        put(removed, erasure.eraseProfiles(tenant, profileIds));
+        deleteNoncurrentVersions(removed, tenant, CuratedStore.PROFILES);
+      }
+      case "segments" -> {
+        put(removed, erasure.eraseSegments(tenant, profileIds));
+        deleteNoncurrentVersions(removed, tenant, SegmentTables.STEP);
+      }
       case "raw" -> {
-        long lines = 0;
-        long versions = 0;
+        // objects rewritten by an earlier attempt that waited for archived ones are not read again
+        ObjectNode progress =
+            state.get("rawProgress") instanceof ObjectNode p ? p : state.putObject("rawProgress");
+        ArrayNode done =
+            progress.get("rewritten") instanceof ArrayNode a ? a : progress.putArray("rewritten");
+        Set<String> rewritten = set(done);
+        long lines = progress.path("lines").asLong(0);
+        long versions = progress.path("versionsDeleted").asLong(0);
+        int archived = 0;
         Set<String> lineIds = new HashSet<>(messageIds);
         lineIds.addAll(set(plan.get("quarantineIds")));
         for (JsonNode k : plan.get("rawObjects")) {
-          lines += rewriteRaw(tenant, k.asText(), lineIds);
-          if (store instanceof ObjectVersions v) {
-            versions += v.deletePreviousVersions(k.asText());
+          String key = k.asText();
+          if (rewritten.contains(key)) {
+            continue;
           }
+          try {
+            lines += rewriteRaw(tenant, key, lineIds);
+          } catch (ArchivedObjectException e) {
+            if (!(store instanceof ArchivedObjects a)) {
+              throw e;
+            }
+            a.requestRestore(key);
+            archived++;
+            continue;
+          }
+          if (store instanceof ObjectVersions v) {
+            versions += v.deletePreviousVersions(key);
+          }
+          done.add(key);
         }
+        progress.put("lines", lines);
+        progress.put("versionsDeleted", versions);
+        if (archived > 0) {
+          return archived;
+        }
+        state.remove("rawProgress");
         removed.put("rawLines", Math.max(lines, removed.path("rawLines").asLong(0)));
         removed.set("rawObjects", plan.get("rawObjects").deepCopy());
         removed.put("rawPreviousVersionsDeleted", versions);
@@ -417,6 +510,39 @@ public final class Erasure {
       }
       default -> throw new IllegalStateException("unknown erasure step " + step);
     }
+    return 0;
+  }
+
+  /**
+   * In a versioned bucket, destroys the earlier versions of rewritten objects at once, so the
+   * person does not linger until they expire ({@code cdp:noncurrentVersionDays}).
+   */
+  private void deletePreviousVersions(ObjectNode removed, String field, JsonNode keys)
+      throws IOException {
+    long versions = 0;
+    if (store instanceof ObjectVersions v) {
+      for (JsonNode k : keys) {
+        versions += v.deletePreviousVersions(k.asText());
+      }
+    }
+    removed.put(field, removed.path(field).asLong(0) + versions);
+  }
+
+  /**
+   * In a versioned bucket, destroys every earlier version of the step's curated tables of the
+   * tenant: the snapshots the erasure replaced or deleted, and those earlier runs replaced, all may
+   * hold the person.
+   */
+  private void deleteNoncurrentVersions(ObjectNode removed, String tenant, String step)
+      throws IOException {
+    long versions = 0;
+    if (store instanceof ObjectVersions v) {
+      for (String prefix : CuratedErasure.tablePrefixes(tenant, step)) {
+        versions += v.deleteNoncurrentVersions(prefix);
+      }
+    }
+    String field = "curatedPreviousVersionsDeleted";
+    removed.put(field, removed.path(field).asLong(0) + versions);
   }
 
   private static void put(ObjectNode removed, CuratedErasure.Removed r) {

@@ -73,6 +73,9 @@ public final class ErasureRequests {
     if (outcome instanceof Erasure.InProgress p) {
       out.put("status", "in_progress");
       out.put("nextStep", p.nextStep());
+    } else if (outcome instanceof Erasure.WaitingForRestore w) {
+      out.put("status", "waiting_for_restore");
+      out.put("archivedObjects", w.archived());
     } else if (outcome instanceof Erasure.Done done) {
       out.put("status", done.alreadyDone() ? "already_erased" : "erased");
       out.put("reportKey", done.reportKey());

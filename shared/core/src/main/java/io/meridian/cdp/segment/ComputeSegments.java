@@ -1,5 +1,6 @@
 package io.meridian.cdp.segment;
 
+import io.meridian.cdp.identity.AudienceTraits;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.CuratedStore.Pointer;
 import io.meridian.cdp.sql.QueryResult;
@@ -37,6 +38,7 @@ public final class ComputeSegments {
   private final CuratedStore store;
   private final SqlEngine engine;
   private final SegmentCompiler compiler;
+  private final SegmentStatements.Relations snapshots;
 
   /**
    * @param engine reads the tenant's current curated snapshot (open it after build-profiles)
@@ -45,6 +47,24 @@ public final class ComputeSegments {
     this.store = store;
     this.engine = engine;
     this.compiler = new SegmentCompiler(dialect);
+    this.snapshots = null;
+  }
+
+  /**
+   * DuckDB: the segments of a run are computed over one staged table ({@link
+   * SegmentCompiler#stage}), copied from the tenant's {@link AudienceTraits#TABLE} snapshot when it
+   * holds what the segments read (found through {@code snapshots}), else extracted from the
+   * profiles' JSON once for all segments.
+   */
+  public ComputeSegments(
+      CuratedStore store, SqlEngine engine, SegmentStatements.Relations snapshots) {
+    if (snapshots.dialect() != SqlDialect.DUCKDB) {
+      throw new IllegalArgumentException("staged runs are for DuckDB");
+    }
+    this.store = store;
+    this.engine = engine;
+    this.compiler = new SegmentCompiler(SqlDialect.DUCKDB);
+    this.snapshots = snapshots;
   }
 
   /**
@@ -72,17 +92,25 @@ public final class ComputeSegments {
 
     Map<String, Map<String, Instant>> after = new TreeMap<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
-    for (Segment s : segments.all()) {
-      SegmentQuery q = compiler.members(tenant, s, segments, at);
-      QueryResult r = engine.query(q.sql(), q.parameters());
-      Map<String, Instant> old = before.getOrDefault(s.id(), Map.of());
-      Map<String, Instant> members = new TreeMap<>();
-      for (List<Object> row : r.rows()) {
-        String profile = (String) row.get(0);
-        members.put(profile, old.getOrDefault(profile, at));
+    SegmentCompiler.Staged staged = stage(tenant, segments);
+    try {
+      for (Segment s : segments.all()) {
+        SegmentQuery q =
+            staged != null ? staged.members(s, at) : compiler.members(tenant, s, segments, at);
+        QueryResult r = engine.query(q.sql(), q.parameters());
+        Map<String, Instant> old = before.getOrDefault(s.id(), Map.of());
+        Map<String, Instant> members = new TreeMap<>();
+        for (List<Object> row : r.rows()) {
+          String profile = (String) row.get(0);
+          members.put(profile, old.getOrDefault(profile, at));
+        }
+        after.put(s.id(), members);
+        counts.put(s.id(), members.size());
       }
-      after.put(s.id(), members);
-      counts.put(s.id(), members.size());
+    } finally {
+      if (staged != null) {
+        engine.query(SegmentCompiler.Staged.DROP);
+      }
     }
 
     int snapshot = previous == null ? 1 : previous.snapshot() + 1;
@@ -125,6 +153,26 @@ public final class ComputeSegments {
     store.switchTo(
         tenant, SegmentTables.STEP, next, previous == null ? Pointer.initial() : previous);
     return new Result(tenant, snapshot, runId, counts, entered, changes.size() - entered, false);
+  }
+
+  /**
+   * The staged table of a DuckDB run, created, or null (no staging: another engine, or no
+   * segments).
+   */
+  private SegmentCompiler.Staged stage(String tenant, Segments segments)
+      throws IOException, SqlException {
+    if (snapshots == null || segments.all().isEmpty()) {
+      return null;
+    }
+    Pointer profiles = store.pointer(tenant, CuratedStore.PROFILES).orElse(Pointer.initial());
+    AudienceTraits.Layout layout = profiles.audienceTraits();
+    String relation =
+        profiles.tables().containsKey(AudienceTraits.TABLE)
+            ? snapshots.snapshot(AudienceTraits.TABLE, tenant, profiles.snapshot())
+            : null;
+    SegmentCompiler.Staged staged = compiler.stage(tenant, segments, layout, relation);
+    engine.query(staged.create().sql(), staged.create().parameters());
+    return staged;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.meridian.cdp.segment;
 
+import io.meridian.cdp.identity.AudienceTraits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,6 +76,19 @@ public final class SegmentCompiler {
    * instead of once per segment (docs/BENCHMARKS.md).
    */
   public Staged stage(String tenant, Segments all) {
+    return stage(tenant, all, AudienceTraits.Layout.none(), null);
+  }
+
+  /**
+   * Like {@link #stage(String, Segments)}, but when {@code audienceTraits} — the layout of the
+   * tenant's {@link AudienceTraits#TABLE} snapshot, read by {@code relation} (a parenthesized
+   * relation written by the engine's adapter, with {@code tenant}) — holds every column and trait
+   * the segments use, the staging statement copies them from that table: no JSON is parsed and
+   * {@code curated.profiles} is not read (ADR 0032). Otherwise the traits are extracted from the
+   * JSON as {@link #stage(String, Segments)} does.
+   */
+  public Staged stage(
+      String tenant, Segments all, AudienceTraits.Layout audienceTraits, String relation) {
     if (dialect != SqlDialect.DUCKDB) {
       throw new UnsupportedOperationException("staging is for DuckDB; Athena runs members()");
     }
@@ -89,22 +103,54 @@ public final class SegmentCompiler {
     for (ComputedTrait c : computed) {
       create.sql(", " + c.column());
     }
-    int k = 1;
-    for (String column : columns.values()) {
-      create.sql(", tv[" + k++ + "] AS " + column);
-    }
-    create.sql(" FROM (SELECT p.*");
-    if (!columns.isEmpty()) {
-      create.sql(", json_extract_string(p.traits, [");
-      int i = 0;
-      for (List<String> path : columns.keySet()) {
-        create.sql(i++ == 0 ? "" : ", ").param(pointer(path));
+    boolean fromTable =
+        relation != null && audienceTraits.covers(layout(columns.keySet(), computed));
+    if (fromTable) {
+      for (Map.Entry<List<String>, String> c : columns.entrySet()) {
+        create.sql(", " + audienceTraits.columnOf(c.getKey()) + " AS " + c.getValue());
       }
-      create.sql("]) AS tv");
+      create.sql(" FROM " + relation + " a WHERE a.tenant = ").param(tenant);
+    } else {
+      int k = 1;
+      for (String column : columns.values()) {
+        create.sql(", tv[" + k++ + "] AS " + column);
+      }
+      create.sql(" FROM (SELECT p.*");
+      if (!columns.isEmpty()) {
+        create.sql(", json_extract_string(p.traits, [");
+        int i = 0;
+        for (List<String> path : columns.keySet()) {
+          create.sql(i++ == 0 ? "" : ", ").param(pointer(path));
+        }
+        create.sql("]) AS tv");
+      }
+      create.sql(" FROM " + profiles + " p WHERE p.tenant = ").param(tenant).sql(")");
     }
-    create.sql(" FROM " + profiles + " p WHERE p.tenant = ").param(tenant).sql(")");
     return new Staged(
-        create.build(), new SegmentCompiler(dialect, Staged.TABLE, columns), tenant, all);
+        create.build(),
+        new SegmentCompiler(dialect, Staged.TABLE, columns),
+        tenant,
+        all,
+        fromTable);
+  }
+
+  /**
+   * The computed-trait columns and trait paths that {@code all} read: what the tenant's {@link
+   * AudienceTraits#TABLE} should hold for a staged run of these segments to parse no JSON.
+   */
+  public static AudienceTraits.Layout audienceTraits(Segments all) {
+    Map<List<String>, String> paths = new LinkedHashMap<>();
+    java.util.Set<ComputedTrait> computed = java.util.EnumSet.noneOf(ComputedTrait.class);
+    for (Segment s : all.all()) {
+      collectFields(s.condition(), paths, computed);
+    }
+    return layout(paths.keySet(), computed);
+  }
+
+  private static AudienceTraits.Layout layout(
+      java.util.Collection<List<String>> paths, java.util.Set<ComputedTrait> computed) {
+    return new AudienceTraits.Layout(
+        computed.stream().map(ComputedTrait::column).toList(), List.copyOf(paths));
   }
 
   /** The trait paths (each given a column name) and computed traits a condition reads. */
@@ -140,12 +186,27 @@ public final class SegmentCompiler {
     private final SegmentCompiler compiler;
     private final String tenant;
     private final Segments all;
+    private final boolean fromAudienceTraits;
 
-    Staged(SegmentQuery create, SegmentCompiler compiler, String tenant, Segments all) {
+    Staged(
+        SegmentQuery create,
+        SegmentCompiler compiler,
+        String tenant,
+        Segments all,
+        boolean fromAudienceTraits) {
       this.create = create;
       this.compiler = compiler;
       this.tenant = tenant;
       this.all = all;
+      this.fromAudienceTraits = fromAudienceTraits;
+    }
+
+    /**
+     * Whether {@link #create()} copies from the {@link AudienceTraits#TABLE} table (no JSON parsed)
+     * rather than extracting the traits from {@code curated.profiles}.
+     */
+    public boolean fromAudienceTraits() {
+      return fromAudienceTraits;
     }
 
     /** Creates (or replaces) the staging table. */

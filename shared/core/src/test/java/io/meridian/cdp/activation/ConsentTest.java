@@ -37,4 +37,32 @@ class ConsentTest {
   void missingSourcesGiveAnEmptyMap() throws IOException {
     assertThat(Consent.of(null, JSON.readTree("[true]"), JSON.missingNode())).isEmpty();
   }
+
+  private static ActivationEvent withConsent(String profile, Map<String, Boolean> consent) {
+    return MembershipChangeEvents.of(
+        "acme",
+        "vip",
+        null,
+        profile,
+        "entered",
+        java.time.Instant.parse("2026-11-24T10:00:00Z"),
+        "run-1",
+        Map.of(),
+        Map.of(),
+        consent);
+  }
+
+  @Test
+  void countsTheEventsThatRefuseEachPurposeAndOnlyExplicitRefusals() {
+    java.util.List<ActivationEvent> events =
+        java.util.List.of(
+            withConsent("p-1", Map.of("advertising", false, "email", true)),
+            withConsent("p-2", Map.of("advertising", false)),
+            withConsent("p-3", Map.of()));
+    assertThat(Consent.refuses(events.get(0), "Advertising")).isTrue();
+    assertThat(Consent.refuses(events.get(2), "advertising")).isFalse();
+    assertThat(Consent.refusals(events, java.util.List.of("email", "advertising", "sms")))
+        .containsExactly(
+            Map.entry("advertising", 2L), Map.entry("email", 0L), Map.entry("sms", 0L));
+  }
 }

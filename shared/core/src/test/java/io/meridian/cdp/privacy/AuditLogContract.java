@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.cdp.lake.ConditionalWrites;
+import io.meridian.cdp.lake.MovingClock;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.secret.SecretRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -59,33 +58,13 @@ public abstract class AuditLogContract {
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 
   private ObjectStore store;
-  private MutableClock clock;
+  private MovingClock clock;
   private AuditLog log;
-
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now = T0;
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeEach
   void setUp() throws Exception {
     store = newStore();
-    clock = new MutableClock();
+    clock = new MovingClock(T0);
     log = writer(store);
   }
 
@@ -132,7 +111,7 @@ public abstract class AuditLogContract {
   @Test
   void storesOneJsonLinesObjectPerUtcDayAndReadsEntriesSinceAnInstant() throws IOException {
     log.append(event(1));
-    clock.now = T0.plus(Duration.ofDays(1));
+    clock.set(T0.plus(Duration.ofDays(1)));
     log.append(event(2));
     log.append(event(3));
 
@@ -260,9 +239,9 @@ public abstract class AuditLogContract {
   @Test
   void detectsADeletedDayAsASequenceGap() throws IOException {
     log.append(event(1));
-    clock.now = T0.plus(Duration.ofDays(1));
+    clock.set(T0.plus(Duration.ofDays(1)));
     log.append(event(2));
-    clock.now = T0.plus(Duration.ofDays(2));
+    clock.set(T0.plus(Duration.ofDays(2)));
     log.append(event(3));
     store.delete("_audit/log/2026-11-25.jsonl");
 

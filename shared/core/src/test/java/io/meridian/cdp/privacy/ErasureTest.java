@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.cdp.clean.CleanTables;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.identity.AudienceTraits;
 import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CleanFixtures;
 import io.meridian.cdp.identity.CleanFixtures.Call;
@@ -15,12 +16,15 @@ import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.CuratedTables;
 import io.meridian.cdp.identity.IdentityRules;
 import io.meridian.cdp.identity.ResolveIdentities;
+import io.meridian.cdp.identity.TenantBusyException;
+import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
 import io.meridian.cdp.ingest.IngestRequest;
 import io.meridian.cdp.ingest.IngestResponse;
 import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
+import io.meridian.cdp.lake.ConditionalWrites;
 import io.meridian.cdp.lake.InMemoryObjectStore;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.parquet.TableSchema;
@@ -45,6 +49,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -114,6 +119,10 @@ class ErasureTest {
   }
 
   /** Clean files, their raw objects, and the curated steps run day by day. */
+  /** The lake's profiles step also keeps audience traits (ADR 0032), which erasure must filter. */
+  private static final AudienceTraits.Layout AUDIENCE_TRAITS =
+      new AudienceTraits.Layout(List.of("last_seen"), List.of(List.of("email")));
+
   private CuratedStore lake(ObjectStore objects) throws IOException {
     CuratedStore store = new CuratedStore(objects, work);
     List<List<Call>> days = days();
@@ -176,9 +185,22 @@ class ErasureTest {
       objects.put(
           "raw/tenant=acme/source=web/dt=" + day + "/hour=00/b" + d + ".jsonl.gz", gzip(lines));
       new ResolveIdentities(store).run("acme", RULES, "US");
-      new BuildProfiles(store).run("acme", RULES);
+      new BuildProfiles(store).run("acme", RULES, AUDIENCE_TRAITS);
     }
     return store;
+  }
+
+  /** A new clean file: carol's first event, after the fixture's days. */
+  private void carolArrives(ObjectStore objects) throws IOException {
+    CleanFixtures.writeClean(
+        objects,
+        work,
+        "acme",
+        "2026-11-09",
+        "web-h00-b9",
+        List.of(
+            new Call(
+                "carol-1", "identify", null, "carol", "dev-carol", null, null, 1_790_900_000L)));
   }
 
   private Erasure erasure(ObjectStore objects, AuditLog audit, Erasure.StepHook hook) {
@@ -276,6 +298,18 @@ class ErasureTest {
         .contains("bob@example.com");
     assertThat(current(store, "profiles", CuratedTables.CONSENT_HISTORY).toString())
         .doesNotContain(alice.profileId());
+    CuratedStore.Pointer profiles = store.pointer("acme", "profiles").orElseThrow();
+    assertThat(profiles.audienceTraits()).isEqualTo(AUDIENCE_TRAITS);
+    assertThat(
+            store
+                .read(AUDIENCE_TRAITS.schema(), profiles.tables().get(AudienceTraits.TABLE))
+                .stream()
+                .map(Arrays::toString)
+                .toList()
+                .toString())
+        .doesNotContain(alice.profileId())
+        .doesNotContain("alice@example.com")
+        .contains("bob@example.com");
     assertThat(
             rows(store, CuratedTables.EVENT_IDENTIFIERS, "curated/event_identifiers/").toString())
         .doesNotContain("alice");
@@ -422,15 +456,7 @@ class ErasureTest {
     CuratedStore store = lake(objects);
     erasure(objects, null, null).erase(ACME, "email", ALICE_EMAIL, "", "t");
     int before = store.pointer("acme", "identity").orElseThrow().generation();
-    CleanFixtures.writeClean(
-        objects,
-        work,
-        "acme",
-        "2026-11-09",
-        "web-h00-b9",
-        List.of(
-            new Call(
-                "carol-1", "identify", null, "carol", "dev-carol", null, null, 1_790_900_000L)));
+    carolArrives(objects);
     var r = new ResolveIdentities(store).run("acme", RULES, "US");
     new BuildProfiles(store).run("acme", RULES);
     assertThat(r.rebuilt()).isFalse();
@@ -604,5 +630,148 @@ class ErasureTest {
         .extracting(e -> e.event().details().get("result"))
         .startsWith("in progress; continues at step clean")
         .endsWith("erased (resumed)");
+  }
+
+  /** A store that runs {@code between} just before the first tagged read of {@code key}. */
+  private static final class Interleaved implements ObjectStore, ConditionalWrites {
+    private final InMemoryObjectStore store;
+    private final String key;
+    private Erasure.StepHook between;
+
+    Interleaved(InMemoryObjectStore store, String key, Erasure.StepHook between) {
+      this.store = store;
+      this.key = key;
+      this.between = between;
+    }
+
+    @Override
+    public Optional<Tagged> getTagged(String k) throws IOException {
+      if (k.equals(key) && between != null) {
+        Erasure.StepHook once = between;
+        between = null;
+        once.before(k);
+      }
+      return store.getTagged(k);
+    }
+
+    @Override
+    public Optional<String> putIf(String k, byte[] content, String expectedTag) {
+      return store.putIf(k, content, expectedTag);
+    }
+
+    @Override
+    public void put(String k, byte[] content) {
+      store.put(k, content);
+    }
+
+    @Override
+    public void putFile(String k, Path file) throws IOException {
+      store.putFile(k, file);
+    }
+
+    @Override
+    public Optional<byte[]> get(String k) {
+      return store.get(k);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return store.list(prefix);
+    }
+
+    @Override
+    public boolean exists(String k) {
+      return store.exists(k);
+    }
+
+    @Override
+    public void delete(String k) {
+      store.delete(k);
+    }
+  }
+
+  @Test
+  void aProfilesRunThatReadItsSnapshotBeforeAnErasureCannotSwitchThePersonBackIn()
+      throws IOException {
+    InMemoryObjectStore objects = new InMemoryObjectStore();
+    CuratedStore store = lake(objects);
+    carolArrives(objects);
+    new ResolveIdentities(store).run("acme", RULES, "US");
+    // build-profiles reads the snapshot in force (alice in it) and builds the next one; the erasure
+    // switches the profiles pointer before build-profiles switches its own
+    Interleaved late =
+        new Interleaved(
+            objects,
+            CuratedStore.pointerKey("acme", CuratedStore.PROFILES),
+            k -> erasure(objects, null, null).erase(ACME, "email", ALICE_EMAIL, "", "t"));
+
+    CuratedStore.PointerMovedException moved =
+        assertThrows(
+            CuratedStore.PointerMovedException.class,
+            () -> new BuildProfiles(new CuratedStore(late, work)).run("acme", RULES));
+
+    assertThat(moved.getMessage())
+        .startsWith("tenant acme: the profiles pointer is no longer snapshot 3 as read");
+    assertThat(current(store, "profiles", CuratedTables.PROFILES).toString())
+        .doesNotContain("alice");
+    // the run again starts from the erased snapshot: carol in, alice still out
+    new BuildProfiles(store).run("acme", RULES);
+    assertThat(current(store, "profiles", CuratedTables.PROFILES).toString())
+        .doesNotContain("alice")
+        .contains("carol");
+  }
+
+  @Test
+  void anErasureAndACurateRunOfTheSameTenantNeverWriteAtOnce() throws IOException {
+    InMemoryObjectStore objects = new InMemoryObjectStore();
+    lake(objects);
+    TenantLease lease = TenantLease.over(objects, CLOCK).orElseThrow();
+    try (TenantLease.Held run = lease.acquire("acme", "curate:run-1")) {
+      TenantBusyException busy =
+          assertThrows(
+              TenantBusyException.class,
+              () -> erasure(objects, null, null).erase(ACME, "email", ALICE_EMAIL, "", "t"));
+      assertThat(busy.getMessage()).contains("being written by curate:run-1");
+      assertThat(objects.list("_state/privacy/")).isEmpty();
+    }
+    // while the erasure runs, a curate run is told the tenant is busy
+    List<String> seen = new ArrayList<>();
+    Erasure.StepHook curate =
+        step -> {
+          if (step.equals("profiles")) {
+            try {
+              lease.acquire("acme", "curate:run-2");
+              seen.add("acquired");
+            } catch (TenantBusyException e) {
+              seen.add(e.getMessage());
+            }
+          }
+        };
+    Erasure.Done done =
+        (Erasure.Done) erasure(objects, null, curate).erase(ACME, "email", ALICE_EMAIL, "", "t");
+    assertThat(seen)
+        .singleElement()
+        .asString()
+        .contains("being written by erasure:" + done.requestId());
+    // and free once it is done
+    assertThat(lease.current("acme").orElseThrow().owner()).isEmpty();
+    lease.acquire("acme", "curate:run-2");
+  }
+
+  @Test
+  void aPausedErasureKeepsTheTenantUntilItEnds() throws IOException {
+    InMemoryObjectStore objects = new InMemoryObjectStore();
+    lake(objects);
+    Erasure.Outcome paused =
+        erasure(objects, null, null)
+            .erase(ACME, "email", ALICE_EMAIL, "", "t", step -> !step.equals("identity"));
+    assertThat(paused).isInstanceOf(Erasure.InProgress.class);
+    TenantLease lease = TenantLease.over(objects, CLOCK).orElseThrow();
+    assertThat(lease.current("acme").orElseThrow().owner())
+        .isEqualTo("erasure:" + paused.requestId());
+
+    erasure(objects, null, null).erase(ACME, "email", ALICE_EMAIL, "", "t");
+
+    assertThat(lease.current("acme").orElseThrow().owner()).isEmpty();
   }
 }

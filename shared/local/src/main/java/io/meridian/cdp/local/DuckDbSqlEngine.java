@@ -1,5 +1,6 @@
 package io.meridian.cdp.local;
 
+import io.meridian.cdp.identity.AudienceTraits;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.CuratedTables;
 import io.meridian.cdp.lake.LakeLayout;
@@ -146,6 +147,7 @@ public final class DuckDbSqlEngine implements SqlEngine {
             LakeLayout.CLEAN_EVENTS,
             LakeLayout.QUARANTINE_RECORDS,
             "curated/event_identifiers/",
+            CuratedStore.POINTERS + AudienceTraits.TABLE.substring(1) + "/",
             "_ops/curation/")) {
       dirs.add(scope.resolve(prefix + "tenant=" + scope.tenant()) + "/");
     }
@@ -467,8 +469,12 @@ public final class DuckDbSqlEngine implements SqlEngine {
                 + "snapshot="
                 + io.meridian.cdp.identity.CuratedStore.snapshotName(snapshot)
                 + "/";
-        TableSchema schema = curatedSchema(table);
+        if (!hasFiles(root, dir, ".parquet") && table.equals(AudienceTraits.TABLE)) {
+          throw new IllegalStateException(
+              "no files of " + table + " of tenant " + tenant + " in " + dir);
+        }
         if (!hasFiles(root, dir, ".parquet")) {
+          TableSchema schema = curatedSchema(table);
           StringBuilder empty = new StringBuilder("(SELECT NULL::VARCHAR AS tenant");
           for (Column c : schema.columns()) {
             empty.append(", NULL::").append(duckType(c.type())).append(" AS ").append(c.name());

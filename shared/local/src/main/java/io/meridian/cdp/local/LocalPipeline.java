@@ -7,6 +7,7 @@ import io.meridian.cdp.activation.PublishChanges;
 import io.meridian.cdp.clean.ObjectStoreDedupIndex;
 import io.meridian.cdp.clean.RawToClean;
 import io.meridian.cdp.event.SegmentCallValidator;
+import io.meridian.cdp.identity.AudienceTraits;
 import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.IdentityRules;
@@ -15,9 +16,9 @@ import io.meridian.cdp.privacy.PiiProtection;
 import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.raw.RawZoneWriter;
 import io.meridian.cdp.segment.ComputeSegments;
+import io.meridian.cdp.segment.SegmentCompiler;
 import io.meridian.cdp.segment.SegmentTables;
 import io.meridian.cdp.segment.Segments;
-import io.meridian.cdp.segment.SqlDialect;
 import io.meridian.cdp.sql.SqlException;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.TenantConfig;
@@ -170,7 +171,7 @@ public final class LocalPipeline {
           sql = new DuckDbSqlEngine(lakeRoot);
         }
         ComputeSegments.Result c =
-            new ComputeSegments(curated, sql, SqlDialect.DUCKDB)
+            new ComputeSegments(curated, sql, DuckDbSqlEngine.snapshots(lakeRoot))
                 .run(tenant, defined, clock.instant());
         PublishChanges.Result p =
             new PublishChanges(curated, publisher)
@@ -209,6 +210,22 @@ public final class LocalPipeline {
     return out;
   }
 
+  /**
+   * What build-profiles writes for the tenant's segments to be staged without parsing JSON (ADR
+   * 0032): the columns and trait paths they read; none without segments or with invalid ones (the
+   * segment step reports those).
+   */
+  private AudienceTraits.Layout audienceTraits(TenantConfig tenant) {
+    if (segments == null) {
+      return AudienceTraits.Layout.none();
+    }
+    try {
+      return SegmentCompiler.audienceTraits(segments.apply(tenant));
+    } catch (IllegalArgumentException e) {
+      return AudienceTraits.Layout.none();
+    }
+  }
+
   /** resolve-identities then build-profiles for every tenant with clean events. */
   private List<RunReport.Curation> curate() throws IOException {
     List<RunReport.Curation> out = new ArrayList<>();
@@ -217,7 +234,8 @@ public final class LocalPipeline {
       IdentityRules rules = config.identityRules();
       ResolveIdentities.Result r =
           new ResolveIdentities(curated).run(tenant, rules, config.defaultPhoneRegion());
-      BuildProfiles.Result b = new BuildProfiles(curated).run(tenant, rules);
+      BuildProfiles.Result b =
+          new BuildProfiles(curated).run(tenant, rules, audienceTraits(config));
       if (!r.noop() || !b.noop()) {
         out.add(
             new RunReport.Curation(

@@ -9,6 +9,7 @@ import io.meridian.cdp.activation.EventPublisher;
 import io.meridian.cdp.activation.PublishChanges;
 import io.meridian.cdp.activation.PublishReport;
 import io.meridian.cdp.event.Json;
+import io.meridian.cdp.identity.AudienceTraits;
 import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CleanFixtures.Call;
 import io.meridian.cdp.identity.CuratedStore;
@@ -27,6 +28,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * compute-segments and publish-changes over a real lake: Parquet written by the curate steps, the
@@ -58,17 +61,36 @@ class ComputeSegmentsTest {
   private static final String BUYERS =
       "{\"id\":\"buyers\",\"where\":{\"performed\":\"Order Completed\"}}";
 
+  /**
+   * Whether the run is staged as {@code cdp run} does it: build-profiles writes the audience traits
+   * of {@link #AUDIENCE_TRAITS}, and the segments are computed over one staged table.
+   */
+  private boolean staged;
+
+  private static final AudienceTraits.Layout AUDIENCE_TRAITS =
+      new AudienceTraits.Layout(List.of("lifetime_revenue"), List.of(List.of("plan")));
+
   private ComputeSegments.Result compute(
       LocalFileObjectStore lake, CuratedStore store, Segments segments, Instant now)
       throws Exception {
     try (DuckDbSqlEngine sql = new DuckDbSqlEngine(lake.root())) {
-      return new ComputeSegments(store, sql, SqlDialect.DUCKDB).run("acme", segments, now);
+      ComputeSegments step =
+          staged
+              ? new ComputeSegments(store, sql, DuckDbSqlEngine.snapshots(lake.root()))
+              : new ComputeSegments(store, sql, SqlDialect.DUCKDB);
+      return step.run("acme", segments, now);
     }
   }
 
-  private static void curate(CuratedStore store) throws Exception {
+  private void curate(CuratedStore store) throws Exception {
     new ResolveIdentities(store).run("acme", RULES, "US");
-    new BuildProfiles(store).run("acme", RULES);
+    if (staged) {
+      new BuildProfiles(store).run("acme", RULES, AUDIENCE_TRAITS);
+      assertThat(store.pointer("acme", CuratedStore.PROFILES).orElseThrow().tables())
+          .containsKey(AudienceTraits.TABLE);
+    } else {
+      new BuildProfiles(store).run("acme", RULES);
+    }
   }
 
   private static Map<String, String> profilesByUser(LocalFileObjectStore lake) throws Exception {
@@ -90,8 +112,11 @@ class ComputeSegmentsTest {
     }
   }
 
-  @Test
-  void membershipFollowsTheProfilesAndEveryChangeIsPublishedOnce() throws Exception {
+  /** The same membership, changes and events unstaged, and staged from the audience traits. */
+  @ParameterizedTest(name = "staged from the audience traits: {0}")
+  @ValueSource(booleans = {false, true})
+  void membershipFollowsTheProfilesAndEveryChangeIsPublishedOnce(boolean staged) throws Exception {
+    this.staged = staged;
     LocalFileObjectStore lake = new LocalFileObjectStore(temp.resolve("lake"));
     CuratedStore store = new CuratedStore(lake, temp.resolve("work"));
     String consentNoAds = "{\"consent\":{\"categoryPreferences\":{\"advertising\":false}}}";

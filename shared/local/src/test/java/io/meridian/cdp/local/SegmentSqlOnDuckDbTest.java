@@ -2,6 +2,7 @@ package io.meridian.cdp.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.cdp.identity.AudienceTraits;
 import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CleanFixtures;
 import io.meridian.cdp.identity.CleanFixtures.Call;
@@ -47,6 +48,7 @@ class SegmentSqlOnDuckDbTest {
   @TempDir static Path lake;
   static DuckDbSqlEngine sql;
   static final Map<String, String> PROFILE = new HashMap<>();
+  static final Map<String, CuratedStore.Pointer> POINTERS = new HashMap<>();
 
   @BeforeAll
   static void buildLake() throws Exception {
@@ -100,9 +102,15 @@ class SegmentSqlOnDuckDbTest {
         List.of(
             identify("e1", "erin", "{\"plan\":\"pro\",\"phone\":\"+14155550199\"}", daysAgo(1)),
             order("e-o1", "erin", "{\"total\":900}", daysAgo(1))));
+    // the audience traits of the examples and of the hostile key; other segments fall back to JSON
+    AudienceTraits.Layout examples = SegmentCompiler.audienceTraits(SegmentFixtures.examples());
+    List<List<String>> paths = new ArrayList<>(examples.paths());
+    paths.add(List.of(HOSTILE_KEY));
+    AudienceTraits.Layout layout = new AudienceTraits.Layout(examples.columns(), paths);
     for (String tenant : List.of("acme", "other")) {
       new ResolveIdentities(store).run(tenant, IdentityRules.defaults(), "US");
-      new BuildProfiles(store).run(tenant, IdentityRules.defaults());
+      new BuildProfiles(store).run(tenant, IdentityRules.defaults(), layout);
+      POINTERS.put(tenant, store.pointer(tenant, CuratedStore.PROFILES).orElseThrow());
     }
     sql = new DuckDbSqlEngine(lake);
     QueryResult ids =
@@ -149,7 +157,56 @@ class SegmentSqlOnDuckDbTest {
     assertThat(sql.query(sq.sql(), sq.parameters()).rows().stream().map(r -> (String) r.get(0)))
         .containsExactlyInAnyOrderElementsOf(ids);
     sql.query(SegmentCompiler.Staged.DROP);
+    // and so does the one staged from the tenant's audience traits (or, lacking a path, from JSON)
+    SegmentCompiler.Staged fromTable = stageFromAudienceTraits(tenant, all);
+    assertThat(fromTable.fromAudienceTraits())
+        .isEqualTo(
+            POINTERS.get(tenant).audienceTraits().covers(SegmentCompiler.audienceTraits(all)));
+    SegmentQuery tq = fromTable.members(s, NOW);
+    assertThat(sql.query(tq.sql(), tq.parameters()).rows().stream().map(r -> (String) r.get(0)))
+        .containsExactlyInAnyOrderElementsOf(ids);
+    sql.query(SegmentCompiler.Staged.DROP);
     return users;
+  }
+
+  /** Staging as a DuckDB run does it: from the tenant's audience traits when they cover it. */
+  static SegmentCompiler.Staged stageFromAudienceTraits(String tenant, Segments all)
+      throws Exception {
+    CuratedStore.Pointer p = POINTERS.get(tenant);
+    SegmentCompiler.Staged staged =
+        new SegmentCompiler(SqlDialect.DUCKDB)
+            .stage(
+                tenant,
+                all,
+                p.audienceTraits(),
+                DuckDbSqlEngine.snapshots(lake)
+                    .snapshot(AudienceTraits.TABLE, tenant, p.snapshot()));
+    sql.query(staged.create().sql(), staged.create().parameters());
+    return staged;
+  }
+
+  @Test
+  void stagingReadsTheAudienceTraitsWhenTheyHoldEveryPathAndFallsBackToJsonOtherwise()
+      throws Exception {
+    SegmentCompiler.Staged covered = stageFromAudienceTraits("acme", SegmentFixtures.examples());
+    assertThat(covered.fromAudienceTraits()).isTrue();
+    assertThat(covered.create().sql()).doesNotContain("json_extract").doesNotContain("curated.");
+    sql.query(SegmentCompiler.Staged.DROP);
+    // a segment added after the last build reads a trait the table lacks: JSON, same members
+    Segments added =
+        SegmentFixtures.parse(
+            """
+            - id: pro
+              where: {trait: plan, eq: pro}
+            - id: has-address
+              where: {trait: address, contains: country}
+            """);
+    SegmentCompiler.Staged fallback = stageFromAudienceTraits("acme", added);
+    assertThat(fallback.fromAudienceTraits()).isFalse();
+    assertThat(fallback.create().sql()).contains("json_extract_string");
+    sql.query(SegmentCompiler.Staged.DROP);
+    assertThat(members("acme", added, "has-address")).containsExactly("alice");
+    assertThat(members("acme", added, "pro")).containsExactly("alice", "carol");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -10,18 +10,15 @@ import io.meridian.cdp.activation.DestinationReport;
 import io.meridian.cdp.activation.DestinationType;
 import io.meridian.cdp.activation.EventPublisher;
 import io.meridian.cdp.activation.PublishReport;
+import io.meridian.cdp.activation.WebhookRequests;
 import io.meridian.cdp.secret.SecretStore;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.TenantConfig;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +122,7 @@ public final class LocalEventBus implements EventPublisher {
           lane.submit(
               new Delivery(
                   event.id(),
-                  deliveryId(event.id(), event.tenant(), destination.id()),
+                  WebhookRequests.deliveryId(event.id(), event.tenant(), destination.id()),
                   body(lane, envelope)));
         }
       }
@@ -207,33 +204,6 @@ public final class LocalEventBus implements EventPublisher {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree could not be written as JSON", e);
     }
-  }
-
-  /**
-   * The delivery id: stable for one event and one destination (a UUID-formatted SHA-256 prefix), so
-   * receivers can de-duplicate retries and re-publishes.
-   */
-  static String deliveryId(String eventId, String tenant, String destination) {
-    byte[] hash;
-    try {
-      hash =
-          MessageDigest.getInstance("SHA-256")
-              .digest(
-                  String.join("\u0000", eventId, tenant, destination)
-                      .getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-    }
-    hash[6] = (byte) ((hash[6] & 0x0f) | 0x80);
-    hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
-    String hex = HexFormat.of().formatHex(hash, 0, 16);
-    return String.join(
-        "-",
-        hex.substring(0, 8),
-        hex.substring(8, 12),
-        hex.substring(12, 16),
-        hex.substring(16, 20),
-        hex.substring(20, 32));
   }
 
   private record Tenant(DestinationMatcher matcher, Map<String, Lane> lanes) {

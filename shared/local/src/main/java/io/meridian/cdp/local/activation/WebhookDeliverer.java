@@ -1,7 +1,7 @@
 package io.meridian.cdp.local.activation;
 
 import io.meridian.cdp.activation.Backoff;
-import io.meridian.cdp.activation.WebhookSignature;
+import io.meridian.cdp.activation.WebhookRequests;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -35,11 +35,6 @@ import javax.net.ssl.SSLException;
  * </ul>
  */
 final class WebhookDeliverer implements Deliverer {
-  static final String EVENT_ID = "Meridian-Event-Id";
-  static final String DELIVERY_ID = "Meridian-Delivery-Id";
-  static final String ATTEMPT = "Meridian-Attempt";
-  static final String TIMESTAMP = "Meridian-Timestamp";
-  static final String USER_AGENT = "meridian-cdp-webhook/1";
   private static final HttpResponse.BodyHandler<Void> DISCARD =
       HttpResponse.BodyHandlers.discarding();
   private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
@@ -109,7 +104,7 @@ final class WebhookDeliverer implements Deliverer {
           if (status >= 200 && status < 300) {
             return Outcome.ok(attempt, status);
           }
-          if (!retryable(status)) {
+          if (!WebhookRequests.retryable(status)) {
             return Outcome.failed(
                 attempt, status, "HTTP " + status + " is not retried (only 408, 429 and 5xx are)");
           }
@@ -207,22 +202,15 @@ final class WebhookDeliverer implements Deliverer {
   }
 
   private HttpRequest request(Delivery delivery, int attempt) {
-    long now = clock.instant().getEpochSecond();
-    return HttpRequest.newBuilder(url)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .header("User-Agent", USER_AGENT)
-        .header(EVENT_ID, delivery.eventId())
-        .header(DELIVERY_ID, delivery.deliveryId())
-        .header(ATTEMPT, Integer.toString(attempt))
-        .header(TIMESTAMP, Long.toString(now))
-        .header(WebhookSignature.HEADER, WebhookSignature.header(secret, now, delivery.body()))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()))
-        .build();
-  }
-
-  static boolean retryable(int status) {
-    return status == 408 || status == 429 || status >= 500;
+    return WebhookRequests.signed(
+        url,
+        secret,
+        timeout,
+        delivery.eventId(),
+        delivery.deliveryId(),
+        attempt,
+        clock.instant().getEpochSecond(),
+        delivery.body());
   }
 
   private static long retryAfterMillis(HttpResponse<?> response) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.meridian.cdp.activation.WebhookRequests;
 import io.meridian.cdp.activation.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,11 +94,11 @@ public final class WebhookReceiver implements AutoCloseable {
             JSON.getNodeFactory()
                 .textNode(new String(body, java.nio.charset.StandardCharsets.UTF_8));
       }
-      String attempt = headers.getFirst(WebhookDeliverer.ATTEMPT);
+      String attempt = headers.getFirst(WebhookRequests.ATTEMPT);
       Delivery d =
           new Delivery(
-              headers.getFirst(WebhookDeliverer.EVENT_ID),
-              headers.getFirst(WebhookDeliverer.DELIVERY_ID),
+              headers.getFirst(WebhookRequests.EVENT_ID),
+              headers.getFirst(WebhookRequests.DELIVERY_ID),
               attempt != null && attempt.matches("\\d{1,9}") ? Integer.parseInt(attempt) : 0,
               valid,
               json);

@@ -627,9 +627,9 @@ class LocalEventBusTest {
 
   @Test
   void deliveryIdsAreStablePerEventAndDestination() {
-    assertThat(LocalEventBus.deliveryId("e", "acme", "crm"))
-        .isEqualTo(LocalEventBus.deliveryId("e", "acme", "crm"))
-        .isNotEqualTo(LocalEventBus.deliveryId("e", "acme", "ads"))
+    assertThat(io.meridian.cdp.activation.WebhookRequests.deliveryId("e", "acme", "crm"))
+        .isEqualTo(io.meridian.cdp.activation.WebhookRequests.deliveryId("e", "acme", "crm"))
+        .isNotEqualTo(io.meridian.cdp.activation.WebhookRequests.deliveryId("e", "acme", "ads"))
         .matches("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   }
 }

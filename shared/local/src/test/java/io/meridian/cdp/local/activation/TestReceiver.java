@@ -47,7 +47,8 @@ final class TestReceiver implements AutoCloseable {
           try (exchange) {
             Received r = read(exchange);
             received.add(r);
-            String id = String.valueOf(r.header(WebhookDeliverer.DELIVERY_ID));
+            String id =
+                String.valueOf(r.header(io.meridian.cdp.activation.WebhookRequests.DELIVERY_ID));
             int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
             int status = behaviour.status(r, attempt);
             exchange.sendResponseHeaders(status, -1);
