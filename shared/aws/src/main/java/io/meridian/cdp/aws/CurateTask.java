@@ -23,12 +23,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * task input {@code {"tenant": "acme"}} names.
  */
 public final class CurateTask {
-  /**
-   * The key of a task input that carries the Step Functions execution id (the state machine passes
-   * it as {@code "execution.$": "$$.Execution.Id"}), the correlation id of the task's log lines.
-   */
-  public static final String EXECUTION = "execution";
-
   /** Where Parquet files are assembled in a Lambda function. */
   public static final Path WORK_DIR = Path.of("/tmp/cdp-work");
 
@@ -107,7 +101,7 @@ public final class CurateTask {
   /**
    * The task input's field naming the state machine execution ({@code "execution.$":
    * "$$.Execution.Id"} in curate.asl.json): the owner of the tenant's lease, the same for every
-   * retry of the execution's tasks.
+   * retry of the execution's tasks, and the correlation id of the tasks' log lines.
    */
   public static final String EXECUTION = "execution";
 
