@@ -9,6 +9,8 @@ import io.meridian.cdp.activation.WebhookRequests;
 import io.meridian.cdp.activation.WebhookTarget;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.SecretsManagerSecretStore;
+import io.meridian.cdp.aws.telemetry.LogContext;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.secret.SecretStore;
 import java.net.http.HttpClient;
@@ -81,7 +83,12 @@ public final class ActivateHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    // correlation: the bus event's id, the same for every destination that receives it
+    LogContext.begin(
+        context,
+        input.get("event") instanceof Map<?, ?> e && e.get("id") instanceof String id ? id : null);
     WebhookTarget destination = destination(input.get("destination"));
+    LogContext.tenant(destination.tenant());
     ObjectNode event = event(input.get("event"), destination);
     JsonNode detail = event.get("detail");
     String eventId = detail.path("event_id").asText("");
@@ -118,6 +125,7 @@ public final class ActivateHandler
         destination.name(),
         eventId,
         status);
+    Metrics.stage("activate").count("WebhooksDelivered", 1).publish();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("destination", destination.name());
     out.put("tenant", destination.tenant());

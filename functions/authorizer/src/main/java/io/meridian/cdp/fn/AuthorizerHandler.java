@@ -3,6 +3,8 @@ package io.meridian.cdp.fn;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.meridian.cdp.aws.AwsEnvironment;
+import io.meridian.cdp.aws.telemetry.LogContext;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.HttpBasic;
 import io.meridian.cdp.tenant.SourceRef;
@@ -45,11 +47,16 @@ public final class AuthorizerHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    Object requestId = requestId(event);
+    LogContext.begin(context, requestId == null ? null : requestId.toString());
     Optional<SourceRef> owner = writeKey(authorization(event)).flatMap(resolver::resolve);
     if (owner.isEmpty()) {
-      LOG.info("denied request {}: missing, malformed or unknown write key", requestId(event));
+      LOG.info("denied request {}: missing, malformed or unknown write key", requestId);
+      // Only denials are counted: one metrics line per allowed request would be noise.
+      Metrics.stage("authorize").count("RequestsDenied", 1).publish();
       return DENY;
     }
+    LogContext.tenant(owner.get().tenant());
     return Map.of(
         "isAuthorized",
         true,

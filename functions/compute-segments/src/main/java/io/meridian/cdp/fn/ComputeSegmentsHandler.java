@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.meridian.cdp.aws.AthenaSqlEngine;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.segment.EngineSegmentRun;
 import io.meridian.cdp.segment.SegmentStatements;
@@ -98,7 +99,7 @@ public final class ComputeSegmentsHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    TenantConfig tenant = task.tenant(input);
+    TenantConfig tenant = task.begin(input, context);
     Segments segments = tenant.segmentDefinitions();
     EngineSegmentRun run = new EngineSegmentRun(task.store(), engine, statements);
     Object step = input.get("step");
@@ -146,6 +147,10 @@ public final class ComputeSegmentsHandler
             r.entered(),
             r.exited(),
             r.noop() ? " (nothing changed)" : "");
+        Metrics.stage("segments")
+            .count("MembersEntered", r.entered())
+            .count("MembersExited", r.exited())
+            .publish();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tenant", r.tenant());
         out.put("snapshot", r.snapshot());

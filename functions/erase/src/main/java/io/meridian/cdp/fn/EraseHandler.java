@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.aws.SecretsManagerSecretStore;
+import io.meridian.cdp.aws.telemetry.LogContext;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.privacy.AuditLog;
@@ -132,6 +134,9 @@ public final class EraseHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    // The request's EventBridge event id correlates (the erase state machine hands the same event
+    // to every step); the identifier to erase is never logged.
+    LogContext.begin(context, input != null && input.get("id") instanceof String id ? id : null);
     Erasure erasure =
         new Erasure(
             lake,
@@ -149,6 +154,14 @@ public final class EraseHandler
       var out =
           ErasureRequests.handle(
               Json.MAPPER.valueToTree(input), new Tenants(config.get()), erasure, budget);
+      LogContext.tenant(out.path("tenant").asText(null));
+      String status = out.path("status").asText();
+      Metrics.stage("erase")
+          .count("ErasuresCompleted", "erased".equals(status) ? 1 : 0)
+          .count("ErasuresAlreadyDone", "already_erased".equals(status) ? 1 : 0)
+          .count("ErasuresNotFound", "not_found".equals(status) ? 1 : 0)
+          .count("ErasuresInProgress", "in_progress".equals(status) ? 1 : 0)
+          .publish();
       // ids and counts only: the identifier is never logged
       LOG.info(
           "erase {}: request {} {}{}",

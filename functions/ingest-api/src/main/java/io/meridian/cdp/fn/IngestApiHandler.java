@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.KinesisEventSink;
+import io.meridian.cdp.aws.telemetry.LogContext;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.ingest.EventSink;
 import io.meridian.cdp.ingest.IngestRequest;
@@ -14,6 +16,8 @@ import io.meridian.cdp.ingest.IngestService;
 import io.meridian.cdp.ingest.RateLimiter;
 import io.meridian.cdp.ingest.SuppressionCheck;
 import io.meridian.cdp.tenant.CdpConfig;
+import io.meridian.cdp.tenant.HttpBasic;
+import io.meridian.cdp.tenant.SourceRef;
 import io.meridian.cdp.tenant.Tenants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +25,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -34,10 +39,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  * CONFIG_BUCKET} and {@code CONFIG_KEY} (where {@code cdp.yaml} lives; a config change takes effect
  * in new execution environments), {@code AWS_REGION} (set by Lambda). The tenant rate limit is
  * enforced per execution environment, so the effective limit scales with concurrency.
+ *
+ * <p>Every request writes one metrics line (stage {@code ingest}): {@code EventsAccepted}, {@code
+ * EventsInvalid} (stored, to be quarantined), {@code EventsSuppressed} and {@code
+ * RequestsRejected}; its log lines carry API Gateway's request id as correlation id and the tenant
+ * of the write key (ADR 0034).
  */
 public final class IngestApiHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+  /** The metrics stage of ingestion. */
+  static final String STAGE = "ingest";
+
   private final IngestService ingest;
+  private final Tenants tenants;
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
   public IngestApiHandler() throws IOException {
@@ -65,6 +79,7 @@ public final class IngestApiHandler
    */
   IngestApiHandler(CdpConfig config, EventSink sink, SuppressionCheck suppression) {
     Tenants tenants = new Tenants(config);
+    this.tenants = tenants;
     this.ingest =
         new IngestService(
             () -> tenants, sink, new RateLimiter(), new SegmentCallValidator(), suppression);
@@ -72,7 +87,31 @@ public final class IngestApiHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return toResponse(ingest.handle(toRequest(event)));
+    IngestRequest request = toRequest(event);
+    LogContext.begin(context, request.requestId());
+    // The tenant of the header's write key, so that lines logged while handling carry it.
+    LogContext.tenant(headerTenant(request).orElse(null));
+    IngestResponse response = ingest.handle(request);
+    LogContext.tenant(response.tenant());
+    metrics(response).publish();
+    return toResponse(response);
+  }
+
+  private Optional<String> headerTenant(IngestRequest request) {
+    return Optional.ofNullable(request.authorization())
+        .flatMap(HttpBasic::user)
+        .flatMap(tenants::resolve)
+        .map(SourceRef::tenant);
+  }
+
+  /** What one request counted. */
+  static Metrics metrics(IngestResponse r) {
+    boolean refused = r.status() >= 400;
+    return Metrics.stage(STAGE)
+        .count("EventsAccepted", r.stored() - r.invalid())
+        .count("EventsInvalid", r.invalid())
+        .count("EventsSuppressed", r.suppressed())
+        .count("RequestsRejected", refused ? 1 : 0);
   }
 
   /** The request as the core sees it. API Gateway lower-cases header names; lookups ignore case. */

@@ -37,6 +37,52 @@ class IngestApiHandlerTest {
     return Json.MAPPER.readTree(response.getBody());
   }
 
+  @Test
+  void logsJsonWithTheRequestIdAndTenantAndCountsTheRequestAsMetrics() {
+    List<JsonNode> logs;
+    JsonNode metrics;
+    APIGatewayV2HTTPResponse response;
+    try (LogCapture log = new LogCapture()) {
+      // Kinesis refusing the events makes the service log an error. The fixture sends its write
+      // key in the Authorization header: the tenant is known before the service runs.
+      response =
+          new IngestApiHandler(Fixtures.config(), RecordingSink.unavailable())
+              .handleRequest(event("track.json"), LogCapture.context("lambda-req-1"));
+      logs = log.logs();
+      metrics = log.metricsOf("ingest").orElseThrow();
+    }
+    String apiRequestId = event("track.json").getRequestContext().getRequestId();
+
+    assertThat(response.getStatusCode()).isEqualTo(503);
+    assertThat(logs).isNotEmpty();
+    for (JsonNode line : logs) {
+      assertThat(line.path("level").asText()).isEqualTo("ERROR");
+      assertThat(line.path("message").asText()).contains("could not store");
+      assertThat(line.path("tenant").asText()).isEqualTo("acme");
+      assertThat(line.path("correlation_id").asText()).isEqualTo(apiRequestId);
+      assertThat(line.path("function_request_id").asText()).isEqualTo("lambda-req-1");
+    }
+    assertThat(metrics.path("RequestsRejected").asLong()).isEqualTo(1);
+    assertThat(metrics.path("EventsAccepted").asLong()).isZero();
+    assertThat(metrics.path("correlation_id").asText()).isEqualTo(apiRequestId);
+  }
+
+  @Test
+  void countsTheAcceptedInvalidAndSuppressedEventsOfARequestWithItsTenant() {
+    JsonNode metrics;
+    try (LogCapture log = new LogCapture()) {
+      handler.handleRequest(event("batch.json"), null);
+      metrics = log.metricsOf("ingest").orElseThrow();
+    }
+    assertThat(LogCapture.metricNames(metrics))
+        .containsExactly("EventsAccepted", "EventsInvalid", "EventsSuppressed", "RequestsRejected");
+    assertThat(LogCapture.namespace(metrics)).isEqualTo("MeridianCDP");
+    assertThat(metrics.path("Tenant").asText()).isEqualTo("acme");
+    assertThat(metrics.path("EventsAccepted").asLong() + metrics.path("EventsInvalid").asLong())
+        .isEqualTo(sink.envelopes.size());
+    assertThat(metrics.path("RequestsRejected").asLong()).isZero();
+  }
+
   @ParameterizedTest(name = "{0} → {1}")
   @CsvSource({
     "track.json, 200, 1",

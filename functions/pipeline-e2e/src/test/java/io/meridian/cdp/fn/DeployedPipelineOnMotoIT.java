@@ -146,6 +146,22 @@ class DeployedPipelineOnMotoIT {
     assertThat(emf.path("EventsIn").asDouble()).isEqualTo(4.0);
     assertThat(emf.path("EventsOut").asDouble()).isEqualTo(3.0);
     assertThat(emf.path("EventsQuarantined").asDouble()).isEqualTo(1.0);
+    // Every line the function logged is one JSON object with the tenant and the batch id of the
+    // raw object as correlation id (ADR 0034).
+    String batch = raw.get(0).substring(raw.get(0).lastIndexOf('/') + 1);
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : log.lines().filter(l -> l.startsWith("{")).toList()) {
+      lines.add(JSON.readTree(line));
+    }
+    assertThat(lines).as(log).anyMatch(l -> l.has("level"));
+    assertThat(lines)
+        .as(log)
+        .filteredOn(l -> l.has("_aws") || l.path("logger").asText().startsWith("io.meridian."))
+        .allSatisfy(
+            l -> {
+              assertThat(l.path(l.has("_aws") ? "Tenant" : "tenant").asText()).isEqualTo("acme");
+              assertThat(batch).contains(l.path("correlation_id").asText("(none)"));
+            });
     List<String> clean = keys("clean/events/tenant=acme/");
     assertThat(clean).hasSize(1).allMatch(k -> k.endsWith(".parquet"));
     Path parquet = temp.resolve("clean.parquet");

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
+import io.meridian.cdp.aws.telemetry.LogContext;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.privacy.PiiKeys;
@@ -59,6 +60,7 @@ public final class ProfileApiHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    LogContext.begin(context, event.getRequestContext().getRequestId());
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (event.getHeaders() != null) {
       headers.putAll(event.getHeaders());

@@ -10,6 +10,7 @@ import io.meridian.cdp.activation.PublishReport;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.CurateTask;
 import io.meridian.cdp.aws.EventBridgeEventPublisher;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.tenant.TenantConfig;
@@ -98,7 +99,7 @@ public final class PublishChangesHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    TenantConfig tenant = task.tenant(input);
+    TenantConfig tenant = task.begin(input, context);
     List<String> purposes = consentPurposes.getOrDefault(tenant.id(), List.of());
     Map<String, Long> refusals = new TreeMap<>(Consent.refusals(List.of(), purposes));
     EventPublisher counting =
@@ -122,6 +123,13 @@ public final class PublishChangesHandler
           r.suppressed(),
           refusals,
           r.noop() ? " (nothing new)" : "");
+      Metrics.stage("publish")
+          .count("ChangeEvents", r.events())
+          .count("ChangesPublished", r.delivered())
+          .count("ChangesSuppressed", r.suppressed())
+          // events that refuse a purpose a deployed destination declares, summed over purposes
+          .count("ConsentExclusions", refusals.values().stream().mapToLong(Long::longValue).sum())
+          .publish();
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("tenant", r.tenant());
       out.put("published", r.published());

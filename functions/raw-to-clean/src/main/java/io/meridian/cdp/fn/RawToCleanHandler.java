@@ -8,6 +8,7 @@ import io.meridian.cdp.accounting.StageCounts;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.DynamoDbDedupIndex;
 import io.meridian.cdp.aws.StageMetrics;
+import io.meridian.cdp.aws.telemetry.LogContext;
 import io.meridian.cdp.clean.DedupIndex;
 import io.meridian.cdp.clean.ObjectStoreDedupIndex;
 import io.meridian.cdp.clean.RawToClean;
@@ -24,6 +25,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -48,6 +50,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code cdp.yaml} lives: tenants' default phone regions), {@code DEDUP_TABLE}, optionally {@code
  * LAKE_KMS_KEY_ID} (SSE-KMS key for the objects written), {@code AWS_REGION} (set by Lambda).
  * Parquet files are assembled in {@code /tmp/cdp-work}.
+ *
+ * <p>Log lines carry the raw object's batch id as correlation id (the Kinesis batch stream-to-raw
+ * wrote it from) and its tenant; each converted object publishes its accounting as metrics of stage
+ * {@code clean} (ADR 0034).
  */
 public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(RawToCleanHandler.class);
@@ -140,7 +146,11 @@ public final class RawToCleanHandler implements RequestHandler<S3Event, Void> {
   @Override
   public Void handleRequest(S3Event event, Context context) {
     for (S3EventNotificationRecord record : event.getRecords()) {
-      convert(record.getS3().getBucket().getName(), objectKey(record));
+      String key = objectKey(record);
+      Optional<LakeLayout.RawObject> raw = LakeLayout.parseRawKey(key);
+      LogContext.begin(context, raw.map(LakeLayout.RawObject::batchId).orElse(null));
+      LogContext.tenant(raw.map(LakeLayout.RawObject::tenant).orElse(null));
+      convert(record.getS3().getBucket().getName(), key);
     }
     return null;
   }

@@ -3,6 +3,7 @@ package io.meridian.cdp.fn;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.meridian.cdp.aws.CurateTask;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.identity.ResolveIdentities;
 import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.lake.ObjectStore;
@@ -64,7 +65,7 @@ public final class ResolveIdentitiesHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    TenantConfig tenant = task.tenant(input);
+    TenantConfig tenant = task.begin(input, context);
     // one writer of the tenant's curated pointers at a time (ADR 0031); busy: retried by the ASL
     try (TenantLease.Held lease =
         task.lease(Clock.systemUTC()).acquire(tenant.id(), CurateTask.owner(input))) {
@@ -80,6 +81,13 @@ public final class ResolveIdentitiesHandler
           r.profiles(),
           r.merges(),
           r.rebuilt() ? " (rebuilt)" : r.noop() ? " (nothing new)" : "");
+      Metrics.stage("identity")
+          .count("IdentityEvents", r.events())
+          .count("Identifiers", r.identifiers())
+          .count("Profiles", r.profiles())
+          .count("Merges", r.merges())
+          .count("MergesBlocked", r.blockedMerges())
+          .publish();
       return output(r);
     } catch (IOException e) {
       throw new UncheckedIOException("resolve-identities for tenant " + tenant.id() + " failed", e);

@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.event.Json;
 import io.meridian.cdp.identity.CleanFixtures.Call;
 import io.meridian.cdp.identity.CuratedStore;
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,6 +70,39 @@ class ResolveIdentitiesHandlerTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void logsJsonWithTheExecutionAndTenantAndPublishesItsCountsAsMetrics() throws Exception {
+    twoDaysOfAcme();
+    Map<String, Object> input = new HashMap<>(Fixtures.json("stepfunctions/curate-tenant.json"));
+    String execution = "arn:aws:states:eu-west-1:111122223333:execution:cdp-dev-curate:run-1";
+    input.put("execution", execution);
+
+    Map<String, Object> out;
+    List<JsonNode> logs;
+    JsonNode metrics;
+    try (LogCapture log = new LogCapture()) {
+      out = handler.handleRequest(input, LogCapture.context("req-1"));
+      logs = log.logs();
+      metrics = log.metricsOf("identity").orElseThrow();
+    }
+
+    assertThat(logs).isNotEmpty();
+    for (JsonNode line : logs) {
+      assertThat(line.path("level").asText()).isNotEmpty();
+      assertThat(line.path("timestamp").asText()).isNotEmpty();
+      assertThat(line.path("tenant").asText()).as(line.toString()).isEqualTo("acme");
+      assertThat(line.path("correlation_id").asText()).isEqualTo(execution);
+      assertThat(line.path("function_request_id").asText()).isEqualTo("req-1");
+    }
+    assertThat(metrics.path("Tenant").asText()).isEqualTo("acme");
+    assertThat(metrics.path("correlation_id").asText()).isEqualTo(execution);
+    assertThat(LogCapture.metricNames(metrics))
+        .containsExactly("IdentityEvents", "Identifiers", "Profiles", "Merges", "MergesBlocked");
+    assertThat(metrics.path("IdentityEvents").asLong()).isEqualTo(120L);
+    assertThat(metrics.path("Profiles").asLong()).isEqualTo((Long) out.get("profiles"));
+    assertThat(metrics.path("Merges").asLong()).isEqualTo((Long) out.get("merges"));
   }
 
   @Test

@@ -6,12 +6,17 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.BatchItemFailure;
+import io.meridian.cdp.accounting.StageCounts;
 import io.meridian.cdp.aws.AwsEnvironment;
+import io.meridian.cdp.aws.StageMetrics;
+import io.meridian.cdp.aws.telemetry.LogContext;
+import io.meridian.cdp.aws.telemetry.Metrics;
 import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.raw.RawZoneWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Date;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Environment, read once at cold start: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}
  * (SSE-KMS key for the objects written), {@code AWS_REGION} (set by Lambda).
+ *
+ * <p>Log lines carry the batch id as correlation id (raw-to-clean finds it again in the raw
+ * object's key). Metrics (ADR 0034): per raw object written, the accounting of stage {@code raw}
+ * ({@code EventsIn}, {@code EventsOut}...); per batch, {@code RecordsIn}, {@code
+ * RecordsUnroutable}, {@code ObjectsWritten} and {@code ArrivalLagMillis} (now minus the oldest
+ * record's approximate arrival in the stream: how far behind the stream the function is).
  */
 public final class StreamToRawHandler
     implements RequestHandler<KinesisEvent, StreamsEventResponse> {
@@ -39,6 +50,7 @@ public final class StreamToRawHandler
 
   private final ObjectStore lake;
   private final RawZoneWriter writer;
+  private final Clock clock;
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
   public StreamToRawHandler() {
@@ -51,6 +63,7 @@ public final class StreamToRawHandler
   StreamToRawHandler(ObjectStore lake, Clock clock) {
     this.lake = lake;
     this.writer = new RawZoneWriter(lake, clock);
+    this.clock = clock;
   }
 
   @Override
@@ -60,8 +73,16 @@ public final class StreamToRawHandler
       return new StreamsEventResponse(List.of());
     }
     KinesisBatch batch = KinesisBatch.of(records);
+    LogContext.begin(context, batch.id());
     try {
-      store(batch);
+      List<StageCounts> written = store(batch);
+      written.forEach(StageMetrics::publish);
+      Metrics.stage(RawZoneWriter.STAGE)
+          .count("RecordsIn", records.size())
+          .count("RecordsUnroutable", batch.unroutable().size())
+          .count("ObjectsWritten", written.size() + (batch.unroutable().isEmpty() ? 0 : 1))
+          .milliseconds("ArrivalLagMillis", lagMillis(records))
+          .publish();
       return new StreamsEventResponse(List.of());
     } catch (IOException | UncheckedIOException e) {
       LOG.error(
@@ -76,9 +97,22 @@ public final class StreamToRawHandler
     }
   }
 
-  private void store(KinesisBatch batch) throws IOException {
+  /** Now minus the oldest approximate arrival of the batch's records (0 when none says). */
+  private long lagMillis(List<KinesisEventRecord> records) {
+    long oldest = Long.MAX_VALUE;
+    for (KinesisEventRecord r : records) {
+      Date arrival = r.getKinesis().getApproximateArrivalTimestamp();
+      if (arrival != null) {
+        oldest = Math.min(oldest, arrival.getTime());
+      }
+    }
+    return oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest);
+  }
+
+  private List<StageCounts> store(KinesisBatch batch) throws IOException {
+    List<StageCounts> written = List.of();
     if (!batch.envelopes().isEmpty()) {
-      writer.write(batch.envelopes(), batch.id());
+      written = writer.write(batch.envelopes(), batch.id());
     }
     if (!batch.unroutable().isEmpty()) {
       String key = batch.unroutableKey();
@@ -89,5 +123,6 @@ public final class StreamToRawHandler
           batch.unroutable().size(),
           key);
     }
+    return written;
   }
 }

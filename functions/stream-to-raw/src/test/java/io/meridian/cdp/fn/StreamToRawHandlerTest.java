@@ -63,6 +63,44 @@ class StreamToRawHandlerTest {
   }
 
   @Test
+  void logsWithTheBatchIdAndPublishesTheBatchsCountsAndLagAsMetrics() {
+    KinesisEvent event = event("with-unroutable.json");
+    Instant oldest =
+        event.getRecords().stream()
+            .map(r -> r.getKinesis().getApproximateArrivalTimestamp().toInstant())
+            .min(Instant::compareTo)
+            .orElseThrow();
+    String batch =
+        "kinesis-000000000000-" + event.getRecords().get(0).getKinesis().getSequenceNumber();
+
+    List<JsonNode> logs;
+    List<JsonNode> metrics;
+    try (LogCapture log = new LogCapture()) {
+      handler.handleRequest(event, LogCapture.context("req-7"));
+      logs = log.logs();
+      metrics = log.metrics();
+    }
+
+    // The warning about the unroutable records, with the batch as correlation id.
+    assertThat(logs).isNotEmpty();
+    for (JsonNode line : logs) {
+      assertThat(line.path("correlation_id").asText()).startsWith(batch);
+      assertThat(line.path("function_request_id").asText()).isEqualTo("req-7");
+    }
+    JsonNode perBatch = metrics.stream().filter(m -> m.has("RecordsIn")).findFirst().orElseThrow();
+    assertThat(LogCapture.metricNames(perBatch))
+        .containsExactly("RecordsIn", "RecordsUnroutable", "ObjectsWritten", "ArrivalLagMillis");
+    assertThat(perBatch.path("RecordsIn").asLong()).isEqualTo(event.getRecords().size());
+    assertThat(perBatch.path("RecordsUnroutable").asLong()).isPositive();
+    assertThat(perBatch.path("ArrivalLagMillis").asLong())
+        .isEqualTo(CLOCK.millis() - oldest.toEpochMilli());
+    // Per raw object written: the raw stage's accounting, with its tenant.
+    JsonNode perObject = metrics.stream().filter(m -> m.has("EventsIn")).findFirst().orElseThrow();
+    assertThat(perObject.path("Stage").asText()).isEqualTo("raw");
+    assertThat(perObject.path("Tenant").asText()).isEqualTo("acme");
+  }
+
+  @Test
   void writesTheBatchAsOneRawObjectNamedAfterShardAndFirstSequenceNumber() throws Exception {
     KinesisEvent event = event("envelopes.json");
 

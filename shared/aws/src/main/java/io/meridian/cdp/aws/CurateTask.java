@@ -1,5 +1,7 @@
 package io.meridian.cdp.aws;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import io.meridian.cdp.aws.telemetry.LogContext;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.TenantLease;
 import io.meridian.cdp.lake.ObjectStore;
@@ -67,6 +69,21 @@ public final class CurateTask {
   }
 
   /**
+   * Starts a task's invocation: its log lines carry the execution id of the input as correlation id
+   * (the Lambda request id when the input has none) and the tenant ({@link LogContext}).
+   *
+   * @return the tenant the input names
+   * @throws IllegalArgumentException as {@link #tenant}
+   */
+  public TenantConfig begin(Map<String, Object> input, Context context) {
+    LogContext.begin(
+        context, input != null && input.get(EXECUTION) instanceof String id ? id : null);
+    TenantConfig tenant = tenant(input);
+    LogContext.tenant(tenant.id());
+    return tenant;
+  }
+
+  /**
    * The tenant a task input names.
    *
    * @throws IllegalArgumentException when the input names no valid tenant id, or a tenant that
@@ -84,7 +101,7 @@ public final class CurateTask {
   /**
    * The task input's field naming the state machine execution ({@code "execution.$":
    * "$$.Execution.Id"} in curate.asl.json): the owner of the tenant's lease, the same for every
-   * retry of the execution's tasks.
+   * retry of the execution's tasks, and the correlation id of the tasks' log lines.
    */
   public static final String EXECUTION = "execution";
 

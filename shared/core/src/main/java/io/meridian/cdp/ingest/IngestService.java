@@ -109,7 +109,7 @@ public final class IngestService {
     }
     Map<String, String> headers = new java.util.HashMap<>(CORS);
     headers.putAll(response.headers());
-    return new IngestResponse(response.status(), response.body(), headers, response.stored());
+    return response.withHeaders(headers);
   }
 
   private IngestResponse process(IngestRequest request) {
@@ -208,7 +208,10 @@ public final class IngestService {
         successBody(
             request.requestId(), envelopes.size(), prepared.suppressed, problems, duplicates),
         Map.of(),
-        envelopes.size());
+        envelopes.size(),
+        tenant.id(),
+        problems.size(),
+        prepared.suppressed);
   }
 
   private record Prepared(
