@@ -20,10 +20,6 @@ import io.meridian.cdp.segment.SegmentStatements;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ConfigFile;
 import io.trino.sql.parser.SqlParser;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -140,16 +136,7 @@ class ComputeSegmentsHandlerIT {
         }]}
         """
             .formatted(entered, exited);
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(MOTO.endpoint() + "/moto-api/static/athena/query-results"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(201);
+    MOTO.queueAthenaResults(json);
   }
 
   private List<QueryExecution> sent() {

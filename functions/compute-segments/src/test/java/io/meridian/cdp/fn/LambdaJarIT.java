@@ -11,10 +11,6 @@ import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CleanFixtures.Call;
 import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.ResolveIdentities;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -134,15 +130,6 @@ class LambdaJarIT {
           ]
         }]}
         """;
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(MOTO.endpoint() + "/moto-api/static/athena/query-results"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(201);
+    MOTO.queueAthenaResults(json);
   }
 }

@@ -140,6 +140,34 @@ public final class MotoServer implements BeforeAllCallback, ExecutionCondition {
   }
 
   /**
+   * Queues the results moto's Athena returns for the next queries ({@code
+   * /moto-api/static/athena/query-results}: moto runs no SQL); skips the test on another emulator.
+   */
+  public void queueAthenaResults(String resultsJson) {
+    requireMoto("queues Athena results through /moto-api; LocalStack's Athena is not free");
+    try {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          endpoint().resolve("/moto-api/static/athena/query-results"))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(resultsJson))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 201) {
+        throw new IllegalStateException(
+            "moto refused the Athena results: HTTP " + r.statusCode() + " " + r.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Skips the calling test unless the emulator is moto: for tests that drive moto's own API ({@code
    * /moto-api/...}), which LocalStack does not have.
    */
