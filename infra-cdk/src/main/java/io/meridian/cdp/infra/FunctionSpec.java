@@ -61,7 +61,13 @@ public record FunctionSpec(
      */
     CONSENT_PURPOSES,
     /** The webhook destinations the activate function delivers to (JSON, ADR 0033). */
-    WEBHOOK_DESTINATIONS
+    WEBHOOK_DESTINATIONS,
+    /**
+     * How long an accepted call may take to reach the raw zone (ISO-8601 duration: the stream
+     * consumer's maximum record age plus its timeout); erasure waits that long after suppressing
+     * before it looks for the person's events (ADR 0021).
+     */
+    ERASURE_SETTLE
   }
 
   public FunctionSpec {

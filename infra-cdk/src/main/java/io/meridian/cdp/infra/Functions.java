@@ -94,7 +94,13 @@ public final class Functions {
           Optional.empty(),
           Set.of(Env.LAKE_KMS_KEY_ID, Env.CONFIG_BUCKET, Env.CONFIG_KEY, Env.DEDUP_TABLE),
           List.of("raw/", "_ops/accounting/", "_keys/"),
-          List.of("clean/events/", "quarantine/records/", "_ops/accounting/", "_keys/"),
+          // _state/duplicates/: the ids it dropped as copies of calls in other raw objects
+          List.of(
+              "clean/events/",
+              "quarantine/records/",
+              "_ops/accounting/",
+              "_keys/",
+              "_state/duplicates/"),
           List.of(),
           false);
 
@@ -148,7 +154,9 @@ public final class Functions {
               Env.CONFIG_BUCKET,
               Env.CONFIG_KEY,
               Env.TENANT_SECRETS,
-              Env.AUDIT_SECRET),
+              Env.AUDIT_SECRET,
+              Env.ERASURE_SETTLE),
+          // + which raw objects are converted, and which hold copies dropped as duplicates
           List.of(
               "clean/events/",
               "curated/",
@@ -157,7 +165,9 @@ public final class Functions {
               "raw/",
               "_state/privacy/",
               "_privacy/",
-              "_audit/"),
+              "_audit/",
+              "_ops/accounting/",
+              "_state/duplicates/"),
           List.of(
               "clean/events/",
               "curated/",

@@ -96,6 +96,13 @@ public final class PipelineStack extends Stack {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * How long the stream's consumer retries a record before it gives up on it (to its on-failure
+   * queue): with its timeout, how long an accepted call may take to reach the raw zone, which the
+   * erase function waits out (ADR 0021).
+   */
+  static final Duration STREAM_MAX_RECORD_AGE = Duration.hours(12);
+
   private final Map<String, PipelineFunction> functions = new LinkedHashMap<>();
   private final Map<String, StateMachine> stateMachines = new LinkedHashMap<>();
   private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
@@ -130,6 +137,12 @@ public final class PipelineStack extends Stack {
     env.put(FunctionSpec.Env.ACTIVATION_BUS, config.name("activation"));
     env.put(FunctionSpec.Env.CONSENT_PURPOSES, consentPurposes(config));
     env.put(FunctionSpec.Env.WEBHOOK_DESTINATIONS, webhookDestinations(config));
+    env.put(
+        FunctionSpec.Env.ERASURE_SETTLE,
+        java.time.Duration.ofSeconds(
+                STREAM_MAX_RECORD_AGE.toSeconds().longValue()
+                    + Functions.STREAM_TO_RAW.timeoutSeconds())
+            .toString());
     for (FunctionSpec spec : Functions.ALL) {
       PipelineFunction fn =
           spec.equals(Functions.ERASE)
@@ -355,7 +368,7 @@ public final class PipelineStack extends Stack {
                     .reportBatchItemFailures(true)
                     .bisectBatchOnError(true)
                     .retryAttempts(10)
-                    .maxRecordAge(Duration.hours(12))
+                    .maxRecordAge(STREAM_MAX_RECORD_AGE)
                     .onFailure(new SqsDlq(dlq))
                     .build()));
   }

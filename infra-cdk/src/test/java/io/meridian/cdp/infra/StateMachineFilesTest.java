@@ -98,6 +98,13 @@ class StateMachineFilesTest {
     assertThat(wait.get("Type").asText()).isEqualTo("Wait");
     assertThat(wait.get("Seconds").asInt()).isBetween(600, 4 * 3600);
     assertThat(wait.get("Next").asText()).isEqualTo("Erase");
+    // calls accepted before the suppression still on their way: wait as long as the task says
+    JsonNode pipeline = states.get(task.get("Next").asText()).get("Choices").get(2);
+    assertThat(pipeline.get("StringEquals").asText()).isEqualTo("waiting_for_pipeline");
+    JsonNode settle = states.get(pipeline.get("Next").asText());
+    assertThat(settle.get("Type").asText()).isEqualTo("Wait");
+    assertThat(settle.get("SecondsPath").asText()).isEqualTo("$.erasure.waitSeconds");
+    assertThat(settle.get("Next").asText()).isEqualTo("Erase");
   }
 
   @Test

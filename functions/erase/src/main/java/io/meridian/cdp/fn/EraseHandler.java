@@ -13,6 +13,7 @@ import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.privacy.AuditLog;
 import io.meridian.cdp.privacy.Erasure;
 import io.meridian.cdp.privacy.ErasureRequests;
+import io.meridian.cdp.privacy.PipelineSettled;
 import io.meridian.cdp.privacy.PrivacyKeys;
 import io.meridian.cdp.privacy.Suppression;
 import io.meridian.cdp.secret.SecretRef;
@@ -41,9 +42,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the state machine calls it again with the same event and the job resumes at that step. A crash
  * (or timeout) part-way is the same: the retry resumes. When raw objects of the person are in Deep
  * Archive it asks for restored copies, rewrites the others and answers {@code "status":
- * "waiting_for_restore"}; the state machine calls it again an hour later. The outcome and every
- * pause are recorded in the audit log ({@code _audit/} of the lake), never the identifier's value;
- * the signed report is written to {@code _privacy/reports/} of the lake.
+ * "waiting_for_restore"}; the state machine calls it again an hour later. It looks for the person's
+ * events only once no call accepted before their suppression can still be on its way ({@link
+ * PipelineSettled}: {@code ERASURE_SETTLE} after the suppression, and the tenant's raw objects up
+ * to then converted); until then it answers {@code "status": "waiting_for_pipeline"} with {@code
+ * waitSeconds}. The outcome and every pause are recorded in the audit log ({@code _audit/} of the
+ * lake), never the identifier's value; the signed report is written to {@code _privacy/reports/} of
+ * the lake.
  *
  * <p>An event that is not an erasure request, names an unknown tenant or identifier type, or an
  * identifier shared by several people throws {@link IllegalArgumentException}: the task fails
@@ -53,12 +58,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Environment: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}, {@code CONFIG_BUCKET}
  * and {@code CONFIG_KEY} ({@code cdp.yaml} is read on every invocation), {@code TENANT_SECRETS}
  * (the tenant's privacy key is {@code <TENANT_SECRETS>privacy-<tenant>} in Secrets Manager), {@code
- * AUDIT_SECRET} (the Secrets Manager secret that signs the audit log's head), {@code AWS_REGION}.
- * Parquet files are assembled in {@code /tmp/cdp-work}. The function runs as the erasure role, the
- * only principal that may delete raw versions (ADR 0012), with a reserved concurrency of 1:
- * erasures run one at a time. The job holds the tenant's lease (ADR 0031) from its first call to
- * its end; while a curate execution holds it the call throws {@link
- * io.meridian.cdp.identity.TenantBusyException} before doing anything (the state machine retries).
+ * AUDIT_SECRET} (the Secrets Manager secret that signs the audit log's head), {@code
+ * ERASURE_SETTLE} (ISO-8601 duration), {@code AWS_REGION}. Parquet files are assembled in {@code
+ * /tmp/cdp-work}. The function runs as the erasure role, the only principal that may delete raw
+ * versions (ADR 0012), with a reserved concurrency of 1: erasures run one at a time. The job holds
+ * the tenant's lease (ADR 0031) from its first call to its end; while a curate execution holds it
+ * the call throws {@link io.meridian.cdp.identity.TenantBusyException} before doing anything (the
+ * state machine retries).
  */
 public final class EraseHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -74,6 +80,7 @@ public final class EraseHandler
   private final Path workDir;
   private final Clock clock;
   private final Duration reserve;
+  private final PipelineSettled inFlight;
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
   public EraseHandler() {
@@ -95,7 +102,8 @@ public final class EraseHandler
         AwsEnvironment.require(AwsEnvironment.AUDIT_SECRET),
         CurateTask.WORK_DIR,
         Clock.systemUTC(),
-        RESERVE);
+        RESERVE,
+        Duration.parse(AwsEnvironment.require(AwsEnvironment.ERASURE_SETTLE)));
   }
 
   /**
@@ -106,6 +114,8 @@ public final class EraseHandler
    * @param auditSecret the name of the secret whose value signs the audit log's head (ADR 0027)
    * @param workDir where Parquet files are assembled before they are stored
    * @param reserve no step is started with less time left than this
+   * @param settle how long an accepted call may take to reach the raw zone: the job looks for the
+   *     person's events no sooner after suppressing them ({@link PipelineSettled})
    */
   EraseHandler(
       ObjectStore lake,
@@ -115,7 +125,8 @@ public final class EraseHandler
       String auditSecret,
       Path workDir,
       Clock clock,
-      Duration reserve) {
+      Duration reserve,
+      Duration settle) {
     this.lake = lake;
     this.config = config;
     this.keys = new PrivacyKeys(secrets, t -> PrivacyKeys.awsRef(tenantSecrets, t));
@@ -130,6 +141,7 @@ public final class EraseHandler
     this.workDir = workDir;
     this.clock = clock;
     this.reserve = reserve;
+    this.inFlight = new PipelineSettled(lake, settle, clock);
   }
 
   @Override
@@ -139,13 +151,14 @@ public final class EraseHandler
     LogContext.begin(context, input != null && input.get("id") instanceof String id ? id : null);
     Erasure erasure =
         new Erasure(
-            lake,
-            workDir,
-            keys,
-            new Suppression(lake, keys, Duration.ZERO, clock),
-            audit,
-            clock,
-            null);
+                lake,
+                workDir,
+                keys,
+                new Suppression(lake, keys, Duration.ZERO, clock),
+                audit,
+                clock,
+                null)
+            .withInFlight(inFlight);
     Erasure.Budget budget =
         context == null
             ? Erasure.Budget.UNLIMITED
@@ -161,6 +174,7 @@ public final class EraseHandler
           .count("ErasuresAlreadyDone", "already_erased".equals(status) ? 1 : 0)
           .count("ErasuresNotFound", "not_found".equals(status) ? 1 : 0)
           .count("ErasuresInProgress", "in_progress".equals(status) ? 1 : 0)
+          .count("ErasuresWaiting", status.startsWith("waiting_for_") ? 1 : 0)
           .publish();
       // ids and counts only: the identifier is never logged
       LOG.info(
@@ -168,7 +182,9 @@ public final class EraseHandler
           out.path("tenant").asText(),
           out.path("requestId").asText(),
           out.path("status").asText(),
-          out.has("nextStep") ? " (continues at " + out.path("nextStep").asText() + ")" : "");
+          out.has("nextStep")
+              ? " (continues at " + out.path("nextStep").asText() + ")"
+              : out.has("waiting") ? " (" + out.path("waiting").asText() + ")" : "");
       return Json.MAPPER.convertValue(out, new TypeReference<Map<String, Object>>() {});
     } catch (IOException e) {
       throw new UncheckedIOException("erasure failed; the same request resumes it", e);

@@ -11,6 +11,9 @@ import io.meridian.cdp.aws.MotoServer;
 import io.meridian.cdp.aws.S3ObjectStore;
 import io.meridian.cdp.aws.SecretsManagerSecretStore;
 import io.meridian.cdp.clean.CleanTables;
+import io.meridian.cdp.clean.ObjectStoreDedupIndex;
+import io.meridian.cdp.clean.RawToClean;
+import io.meridian.cdp.event.SegmentCallValidator;
 import io.meridian.cdp.identity.BuildProfiles;
 import io.meridian.cdp.identity.CleanFixtures;
 import io.meridian.cdp.identity.CleanFixtures.Call;
@@ -19,6 +22,8 @@ import io.meridian.cdp.identity.CuratedStore;
 import io.meridian.cdp.identity.ResolveIdentities;
 import io.meridian.cdp.ingest.Envelope;
 import io.meridian.cdp.ingest.EnvelopeCodec;
+import io.meridian.cdp.lake.LakeLayout;
+import io.meridian.cdp.lake.MovingClock;
 import io.meridian.cdp.privacy.AuditLog;
 import io.meridian.cdp.privacy.ErasureReport;
 import io.meridian.cdp.privacy.PrivacyKeys;
@@ -128,6 +133,10 @@ class EraseOnMotoIT {
   }
 
   private EraseHandler handler() {
+    return handler(Clock.systemUTC(), Duration.ZERO);
+  }
+
+  private EraseHandler handler(Clock clock, Duration settle) {
     return new EraseHandler(
         lake,
         () -> config,
@@ -135,8 +144,9 @@ class EraseOnMotoIT {
         "cdp-it-tenant/",
         "cdp-it-audit-head-key",
         work.resolve("work"),
-        Clock.systemUTC(),
-        Duration.ofMinutes(5));
+        clock,
+        Duration.ofMinutes(5),
+        settle);
   }
 
   private AuditLog auditLog(String key) {
@@ -239,6 +249,93 @@ class EraseOnMotoIT {
     assertThat(results)
         .containsExactly(
             "in progress; continues at step " + first.get("nextStep"), "erased (resumed)");
+  }
+
+  @Test
+  void aCallAcceptedJustBeforeTheSuppressionIsWaitedForAndThenErasedToo() throws Exception {
+    Map<String, Object> event = Fixtures.json("stepfunctions/erase-request.json");
+    Instant requested = Instant.parse("2026-12-07T10:30:00Z");
+    MovingClock clock = new MovingClock(requested);
+    EraseHandler handler = handler(clock, Duration.ofMinutes(10));
+
+    // suppressed at once, but the stream may still hold her calls for 10 minutes
+    Map<String, Object> first = handler.handleRequest(event, null);
+    assertThat(first)
+        .containsEntry("status", "waiting_for_pipeline")
+        .containsEntry("waitSeconds", 601);
+    assertThat((String) first.get("waiting")).contains("stream until 2026-12-07T10:40:00Z");
+
+    // one was: the stream's consumer wrote it to a raw object that is not converted yet
+    String late = LakeLayout.rawKey("acme", "web", requested.minusSeconds(60), "late-batch");
+    lake.put(
+        late,
+        gzip(
+            EnvelopeCodec.encode(
+                new Envelope(
+                    "acme",
+                    "web",
+                    "a3",
+                    "track",
+                    requested.minusSeconds(60),
+                    "r-late",
+                    null,
+                    "{\"type\":\"track\",\"event\":\"Viewed\",\"userId\":\"alice\","
+                        + "\"messageId\":\"a3\"}"))));
+    clock.advance(Duration.ofMinutes(11));
+    Map<String, Object> second = handler.handleRequest(event, null);
+    assertThat(second)
+        .containsEntry("status", "waiting_for_pipeline")
+        .containsEntry("waitSeconds", 301);
+    assertThat((String) second.get("waiting")).startsWith("1 raw objects");
+    assertThat(lake.list("_privacy/reports/")).isEmpty();
+
+    // raw-to-clean converts it (the real stage, on the S3 lake)
+    new RawToClean(
+            lake,
+            new ObjectStoreDedupIndex(lake),
+            t -> "US",
+            new SegmentCallValidator(),
+            work.resolve("convert"),
+            clock)
+        .convert(late);
+    assertThat(cleanMessageIds()).contains("a3");
+
+    Map<String, Object> third = handler.handleRequest(event, null);
+    assertThat(third).containsEntry("status", "erased");
+    assertThat(cleanMessageIds()).containsExactly("b1");
+    assertThat(
+            new String(
+                new GZIPInputStream(new ByteArrayInputStream(lake.get(late).orElseThrow()))
+                    .readAllBytes(),
+                StandardCharsets.UTF_8))
+        .isEmpty();
+    assertThat(
+            auditLog(AUDIT_KEY).read(Instant.EPOCH).stream()
+                .map(e -> e.event().details().get("result"))
+                .toList())
+        .hasSize(3)
+        .last()
+        .isEqualTo("erased (resumed)");
+  }
+
+  private List<String> cleanMessageIds() throws Exception {
+    CuratedStore curated = new CuratedStore(lake, work);
+    List<String> ids = new ArrayList<>();
+    for (String key : lake.list("clean/events/")) {
+      for (Object[] row : curated.read(CleanTables.EVENTS.project("message_id"), key)) {
+        ids.add(String.valueOf(row[0]));
+      }
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  private static byte[] gzip(String line) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return out.toByteArray();
   }
 
   @Test

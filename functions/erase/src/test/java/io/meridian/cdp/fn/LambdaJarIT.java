@@ -83,6 +83,7 @@ class LambdaJarIT {
                   String.class,
                   Path.class,
                   Clock.class,
+                  Duration.class,
                   Duration.class),
               jar.objectStore(objects),
               configSource,
@@ -91,7 +92,8 @@ class LambdaJarIT {
               "cdp-test-audit-head-key",
               temp.resolve("work"),
               Clock.systemUTC(),
-              Duration.ofMinutes(5));
+              Duration.ofMinutes(5),
+              Duration.ZERO);
       first = (Map<?, ?>) jar.handleJson(handler, "stepfunctions/erase-request.json");
       second = (Map<?, ?>) jar.handleJson(handler, "stepfunctions/erase-request.json");
     }

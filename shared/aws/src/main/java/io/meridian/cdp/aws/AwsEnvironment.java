@@ -55,6 +55,9 @@ public final class AwsEnvironment {
   public static final String CONSENT_PURPOSES = "CONSENT_PURPOSES";
   public static final String WEBHOOK_DESTINATIONS = "WEBHOOK_DESTINATIONS";
 
+  /** How long an accepted call may take to reach the raw zone (ISO-8601 duration, erasure). */
+  public static final String ERASURE_SETTLE = "ERASURE_SETTLE";
+
   private AwsEnvironment() {}
 
   /**

@@ -172,6 +172,8 @@ public final class RawToClean {
       ByteLines lines = new ByteLines(unzipped, 64 * 1024);
       // Sized for a typical raw object (up to 10,000 calls) so that it never rehashes.
       Set<String> seenInObject = new HashSet<>(4 * CHUNK);
+      // Ids dropped as copies of calls converted from other raw objects (client retries).
+      List<String> dropped = new ArrayList<>();
       // Rows in the clean table's column order (see FastPath for the types of their values).
       List<Object[]> chunk = new ArrayList<>(CHUNK);
       int chunkNo = 0;
@@ -194,7 +196,7 @@ public final class RawToClean {
           }
           chunk.add(row);
           if (chunk.size() == CHUNK) {
-            long[] r = flush(raw, chunkNo++, chunk, clean, pii);
+            long[] r = flush(raw, chunkNo++, chunk, clean, pii, dropped);
             output += r[0];
             duplicates += r[1];
           }
@@ -258,12 +260,12 @@ public final class RawToClean {
         }
         chunk.add(normalizer.normalize(envelope, call).toRow());
         if (chunk.size() == CHUNK) {
-          long[] r = flush(raw, chunkNo++, chunk, clean, pii);
+          long[] r = flush(raw, chunkNo++, chunk, clean, pii, dropped);
           output += r[0];
           duplicates += r[1];
         }
       }
-      long[] r = flush(raw, chunkNo, chunk, clean, pii);
+      long[] r = flush(raw, chunkNo, chunk, clean, pii, dropped);
       output += r[0];
       duplicates += r[1];
       unzipped.close();
@@ -278,6 +280,8 @@ public final class RawToClean {
       if (!quarantined.isEmpty()) {
         store.putFile(LakeLayout.quarantineKey(raw.tenant(), raw.dt(), part), quarantine.file());
       }
+      // Before the accounting record, so a conversion cut short here writes it again.
+      DroppedDuplicates.record(store, raw, rawKey, dropped);
       StageCounts counts =
           new StageCounts(
               STAGE,
@@ -347,13 +351,19 @@ public final class RawToClean {
   }
 
   /**
-   * Claims the chunk's ids, writes the rows that are not duplicates; returns {written, dups}. The
-   * claim's owner is the raw object's part id plus the chunk number: deterministic, because the
-   * same object always splits into the same chunks. The claims become durable for the whole object
-   * at once, before its output is stored ({@link DedupIndex#commitUnit}).
+   * Claims the chunk's ids, writes the rows that are not duplicates and adds the ids of those that
+   * are to {@code dropped}; returns {written, dups}. The claim's owner is the raw object's part id
+   * plus the chunk number: deterministic, because the same object always splits into the same
+   * chunks. The claims become durable for the whole object at once, before its output is stored
+   * ({@link DedupIndex#commitUnit}).
    */
   private long[] flush(
-      RawObject raw, int chunkNo, List<Object[]> chunk, RowWriter clean, PiiProtection.Step pii)
+      RawObject raw,
+      int chunkNo,
+      List<Object[]> chunk,
+      RowWriter clean,
+      PiiProtection.Step pii,
+      List<String> dropped)
       throws IOException {
     if (chunk.isEmpty()) {
       return new long[] {0, 0};
@@ -373,6 +383,7 @@ public final class RawToClean {
       }
     }
     chunk.clear();
+    dropped.addAll(dups);
     return new long[] {written, dups.size()};
   }
 

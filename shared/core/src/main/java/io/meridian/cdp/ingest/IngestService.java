@@ -263,8 +263,10 @@ public final class IngestService {
         problem = validator.validate(effective, bytes);
         JsonNode t = effective.isObject() ? effective.get("type") : null;
         type = t != null && t.isTextual() ? t.asText() : null;
-        if (problem.isEmpty() && tenant != null && suppression.suppressed(tenant, effective)) {
-          suppressed++; // an erased person's identifier: accepted, never stored (ADR 0021)
+        if (tenant != null && suppression.suppressed(tenant, effective)) {
+          // An erased person's identifier: accepted, never stored (ADR 0021) — an invalid call
+          // too, which would otherwise keep its payload in quarantine.
+          suppressed++;
           continue;
         }
       }

@@ -28,6 +28,12 @@ public final class LakeLayout {
   public static final String ACCOUNTING = "_ops/accounting/";
   public static final String DEDUP_STATE = "_state/dedup/";
 
+  /**
+   * Message ids a conversion dropped as duplicates of calls in other raw objects (client retries),
+   * one object per raw object that had any: erasure finds the raw lines of those copies by them.
+   */
+  public static final String DUPLICATES_STATE = "_state/duplicates/";
+
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH");
   private static final Pattern RAW_KEY =
       Pattern.compile(
@@ -135,6 +141,15 @@ public final class LakeLayout {
   /** The object holding the de-duplication claims of all the owners of one unit of work. */
   public static String dedupUnitKey(String tenant, LocalDate day, String unit) {
     return dedupDayPrefix(tenant, day) + unit + DEDUP_UNIT_SUFFIX;
+  }
+
+  /** The message ids one raw object's conversion dropped as duplicates of other raw objects. */
+  public static String duplicatesKey(String tenant, LocalDate day, String partId) {
+    return duplicatesPrefix(tenant) + "dt=" + day + "/" + partId + ".json";
+  }
+
+  public static String duplicatesPrefix(String tenant) {
+    return DUPLICATES_STATE + "tenant=" + Ids.require("tenant", tenant) + "/";
   }
 
   public static String dedupDayPrefix(String tenant, LocalDate day) {

@@ -25,6 +25,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,13 +44,14 @@ import java.util.zip.GZIPOutputStream;
  * erase} and the AWS erasure function, over the {@link ObjectStore} port only.
  *
  * <p>A request is a job with a persisted state ({@code _state/privacy/tenant=T/erasure/<id>.json})
- * whose steps run in order — {@code plan} (find the person through the identity graph, their events
- * in clean, the raw objects holding them), {@code suppress}, {@code clean}, {@code identity},
- * {@code profiles}, {@code segments}, {@code raw}, {@code report} — each recorded when done. Every
- * step only removes what is still there, so a step cut short by a crash is simply run again; a
- * re-run of a finished request does nothing new and returns its report. The request id is a keyed
- * hash of the tenant and the normalized identifier: the same person asked for twice is one job. ADR
- * 0021.
+ * whose steps run in order — {@code plan} (find the person through the identity graph), {@code
+ * suppress}, {@code find} (their events in clean and quarantine, the raw objects holding them, once
+ * every call accepted before the suppression is in the clean zone: see {@link InFlight}), {@code
+ * clean}, {@code quarantine}, {@code identity}, {@code profiles}, {@code segments}, {@code raw},
+ * {@code report} — each recorded when done. Every step only removes what is still there, so a step
+ * cut short by a crash is simply run again; a re-run of a finished request does nothing new and
+ * returns its report. The request id is a keyed hash of the tenant and the normalized identifier:
+ * the same person asked for twice is one job. ADR 0021.
  *
  * <p>On a store that writes conditionally (S3) the job holds the tenant's {@link TenantLease} from
  * its first call to its last (owner {@code erasure:<request id>}), renewed before each step, so no
@@ -61,6 +64,7 @@ public final class Erasure {
       List.of(
           "plan",
           "suppress",
+          "find",
           "clean",
           "quarantine",
           "identity",
@@ -87,6 +91,30 @@ public final class Erasure {
     boolean allows(String step);
   }
 
+  /**
+   * Calls a tenant accepted that may not have reached the clean zone yet. The person's events are
+   * looked for after their identifiers are suppressed at ingestion; a call accepted just before
+   * that may still be on its way (on AWS: in the stream, or a raw object not converted yet), and
+   * would land in the clean zone after the search. The {@code find} step waits until none can be.
+   */
+  @FunctionalInterface
+  public interface InFlight {
+    /** Nothing in flight: the local runtime converts everything pending before it erases. */
+    InFlight NONE = (tenant, since) -> Optional.empty();
+
+    /**
+     * Why calls of {@code tenant} accepted before {@code suppressedAt} may not be in the clean zone
+     * yet, and when to ask again; empty when they all are.
+     */
+    Optional<Wait> pending(TenantConfig tenant, Instant suppressedAt) throws IOException;
+  }
+
+  /**
+   * @param why what is waited for (counts and times, never an identifier)
+   * @param retryAfter when asking again is useful
+   */
+  public record Wait(String why, Duration retryAfter) {}
+
   private final ObjectStore store;
   private final CuratedStore curated;
   private final PrivacyKeys keys;
@@ -94,6 +122,7 @@ public final class Erasure {
   private final AuditLog audit;
   private final Clock clock;
   private final StepHook hook;
+  private InFlight inFlight = InFlight.NONE;
 
   /**
    * @param audit where requests are recorded (may be null only where the caller records them)
@@ -115,8 +144,15 @@ public final class Erasure {
     this.hook = hook == null ? step -> {} : hook;
   }
 
+  /** Waits for {@code inFlight} before looking for the person's events (default: nothing). */
+  public Erasure withInFlight(InFlight inFlight) {
+    this.inFlight = inFlight;
+    return this;
+  }
+
   /** How a request ended. */
-  public sealed interface Outcome permits NotFound, Done, InProgress, WaitingForRestore {
+  public sealed interface Outcome
+      permits NotFound, Done, InProgress, WaitingForRestore, WaitingForPipeline {
     String requestId();
   }
 
@@ -137,6 +173,13 @@ public final class Erasure {
    * @param archived how many raw objects still wait for their restored copy
    */
   public record WaitingForRestore(String requestId, int archived) implements Outcome {}
+
+  /**
+   * The person is suppressed, but calls accepted before that may not be in the clean zone yet
+   * ({@link InFlight}); nothing was erased yet. The same request made again after {@code
+   * until.retryAfter()} goes on.
+   */
+  public record WaitingForPipeline(String requestId, Wait until) implements Outcome {}
 
   /**
    * The person is erased.
@@ -249,6 +292,19 @@ public final class Erasure {
           lease.get().renew(tenant.id(), owner);
         }
         hook.before(step);
+        if (step.equals("find")) {
+          Optional<Wait> wait = find(tenant, subject, state);
+          if (wait.isPresent()) {
+            store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
+            // nothing is rewritten yet: curate need not wait for the pipeline either
+            release(lease, tenant.id(), owner);
+            record(event.with("result", "in progress; waiting: " + wait.get().why()));
+            return new WaitingForPipeline(requestId, wait.get());
+          }
+          ((ObjectNode) state.get("steps")).put(step, clock.instant().toString());
+          store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
+          continue;
+        }
         int archived = run(step, tenant.id(), state);
         if (archived > 0) {
           store.put(stateKey, Json.MAPPER.writeValueAsBytes(state));
@@ -340,7 +396,6 @@ public final class Erasure {
       String reason,
       String actor)
       throws IOException {
-    PersonEvents.Found found = PersonEvents.find(curated, tenant, person);
     ObjectNode state = Json.MAPPER.createObjectNode();
     state.put("requestId", requestId);
     state.put("tenant", tenant.id());
@@ -361,13 +416,56 @@ public final class Erasure {
     }
     strings(plan.putArray("suppression"), hashes);
     plan.put("identifiers", person.identifiers().size());
+    state.putObject("removed");
+    return state;
+  }
+
+  /**
+   * The {@code find} step: once nothing accepted before the suppression can still be on its way
+   * (else the wait), the person's events in clean and quarantine and the raw objects holding them.
+   * A job planned by an earlier version found them in its plan.
+   */
+  private Optional<Wait> find(TenantConfig tenant, Subject subject, ObjectNode state)
+      throws IOException {
+    ObjectNode plan = (ObjectNode) state.get("plan");
+    if (plan.has("messageIds")) {
+      return Optional.empty();
+    }
+    Instant suppressedAt = Instant.parse(state.path("steps").path("suppress").asText());
+    Optional<Wait> wait = inFlight.pending(tenant, suppressedAt);
+    if (wait.isPresent()) {
+      return wait;
+    }
+    // The state holds no identifier in clear: the person is looked up again (a curate run since
+    // the plan may have added identifiers or merged profiles in; those are suppressed too).
+    Person person =
+        new CuratedErasure(curated)
+            .find(tenant.id(), subject.type(), subject.value())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the person planned for erasure is no longer in the identity graph"));
+    Set<String> profileIds = new TreeSet<>(set(plan.get("profileIds")));
+    profileIds.addAll(person.profileIds());
+    strings(plan.putArray("profileIds"), profileIds);
+    Set<String> hashes = new TreeSet<>(set(plan.get("suppression")));
+    for (CuratedErasure.Identifier id : person.identifiers()) {
+      if (!id.shared()) {
+        hashes.add(suppression.hash(tenant.id(), id.type(), id.value()));
+      }
+    }
+    if (hashes.size() > plan.get("suppression").size()) {
+      suppression.add(tenant.id(), state.get("requestId").asText(), hashes);
+      strings(plan.putArray("suppression"), hashes);
+      ((ObjectNode) state.get("removed")).put("suppressedIdentifiers", hashes.size());
+    }
+    PersonEvents.Found found = PersonEvents.find(curated, tenant, person);
     strings(plan.putArray("messageIds"), found.messageIds());
     strings(plan.putArray("cleanFiles"), found.cleanFiles());
     strings(plan.putArray("rawObjects"), found.rawObjects());
     strings(plan.putArray("quarantineIds"), found.quarantineIds());
     strings(plan.putArray("quarantineFiles"), found.quarantineFiles());
-    state.putObject("removed");
-    return state;
+    return Optional.empty();
   }
 
   private static void strings(ArrayNode into, Iterable<String> values) {
@@ -394,7 +492,8 @@ public final class Erasure {
     ObjectNode plan = (ObjectNode) state.get("plan");
     ObjectNode removed = (ObjectNode) state.get("removed");
     Set<String> profileIds = set(plan.get("profileIds"));
-    Set<String> messageIds = set(plan.get("messageIds"));
+    // found by the find step; the suppress step runs before it
+    Set<String> messageIds = plan.has("messageIds") ? set(plan.get("messageIds")) : Set.of();
     CuratedErasure erasure = new CuratedErasure(curated);
     switch (step) {
       case "suppress" -> {

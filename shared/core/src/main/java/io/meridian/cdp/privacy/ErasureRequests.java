@@ -24,7 +24,9 @@ public final class ErasureRequests {
   private ErasureRequests() {}
 
   /**
-   * @return {@code {"requestId", "status": "erased"|"already_erased"|"not_found", "reportKey"}}
+   * @return {@code {"requestId", "status": "erased"|"already_erased"|"not_found", "reportKey"}}, or
+   *     a status the erase state machine waits on and calls again: {@code "in_progress"}, {@code
+   *     "waiting_for_restore"}, {@code "waiting_for_pipeline"} (with {@code "waitSeconds"})
    * @throws IllegalArgumentException naming what is wrong with the event (a failed task that must
    *     not be retried)
    */
@@ -76,6 +78,11 @@ public final class ErasureRequests {
     } else if (outcome instanceof Erasure.WaitingForRestore w) {
       out.put("status", "waiting_for_restore");
       out.put("archivedObjects", w.archived());
+    } else if (outcome instanceof Erasure.WaitingForPipeline w) {
+      out.put("status", "waiting_for_pipeline");
+      out.put("waiting", w.until().why());
+      // the erase state machine waits this long (Wait SecondsPath) before it calls again
+      out.put("waitSeconds", waitSeconds(w.until().retryAfter()));
     } else if (outcome instanceof Erasure.Done done) {
       out.put("status", done.alreadyDone() ? "already_erased" : "erased");
       out.put("reportKey", done.reportKey());
@@ -83,6 +90,11 @@ public final class ErasureRequests {
       out.put("status", "not_found");
     }
     return out;
+  }
+
+  /** A wait in whole seconds, at least a minute and at most a day (it is asked again then). */
+  static int waitSeconds(java.time.Duration d) {
+    return (int) Math.max(60, Math.min(86_400, d.toSeconds() + 1));
   }
 
   private static String required(JsonNode detail, String field) {

@@ -1,6 +1,7 @@
 package io.meridian.cdp.privacy;
 
 import io.meridian.cdp.clean.CleanTables;
+import io.meridian.cdp.clean.DroppedDuplicates;
 import io.meridian.cdp.identity.CuratedErasure;
 import io.meridian.cdp.identity.CuratedErasure.Person;
 import io.meridian.cdp.identity.CuratedStore;
@@ -112,6 +113,9 @@ final class PersonEvents {
         }
       }
     }
+    // Copies of the person's calls that a client sent again into another raw object: dropped as
+    // duplicates, so no clean row points to their raw lines.
+    raw.addAll(DroppedDuplicates.rawObjectsHolding(store.objects(), tenant.id(), messageIds));
     return new Found(messageIds, files, raw, quarantineIds, quarantineFiles);
   }
 

@@ -506,6 +506,8 @@ class ErasureTest {
         "{\"batch\":["
             + "{\"type\":\"track\",\"event\":\"X\",\"anonymousId\":\"dev-alice-2\"},"
             + "{\"type\":\"identify\",\"anonymousId\":\"new-device\",\"traits\":{\"email\":\"ALICE@example.com\"}},"
+            // invalid (a track without event): it would be quarantined, payload and all
+            + "{\"type\":\"track\",\"userId\":\"alice\",\"properties\":{\"n\":1}},"
             + "{\"type\":\"track\",\"event\":\"X\",\"userId\":\"bob\"}]}";
     IngestResponse r =
         ingest.handle(
@@ -524,8 +526,9 @@ class ErasureTest {
     assertThat(stored).hasSize(1);
     assertThat(stored.get(0).payload()).contains("bob");
     var body = Json.MAPPER.readTree(r.body());
-    assertThat(body.path("received").asInt()).isEqualTo(3);
-    assertThat(body.path("suppressed").asInt()).isEqualTo(2);
+    assertThat(body.path("received").asInt()).isEqualTo(4);
+    assertThat(body.path("suppressed").asInt()).isEqualTo(3);
+    assertThat(body.path("problems")).as("a suppressed call is not reported either").isEmpty();
     assertThat(r.stored()).isEqualTo(1);
   }
 
@@ -619,16 +622,16 @@ class ErasureTest {
       }
       assertThat(out.path("nextStep").asText()).isIn(Erasure.STEPS);
     }
-    // plan + the first step, then one step per call: 8 calls for the 9 steps
-    assertThat(statuses).hasSize(8).endsWith("erased");
-    assertThat(statuses.subList(0, 7)).containsOnly("in_progress");
+    // plan + the first step, then one step per call: 9 calls for the 10 steps
+    assertThat(statuses).hasSize(Erasure.STEPS.size() - 1).endsWith("erased");
+    assertThat(statuses.subList(0, Erasure.STEPS.size() - 2)).containsOnly("in_progress");
     assertThat(ran).isEqualTo(Erasure.STEPS);
     assertThat(Erasure.parse(objects.get(reference.reportKey()).orElseThrow()).path("removed"))
         .isEqualTo(reference.report().path("removed"));
     assertThat(audit.verify().intact()).isTrue();
     assertThat(audit.read(Instant.EPOCH))
         .extracting(e -> e.event().details().get("result"))
-        .startsWith("in progress; continues at step clean")
+        .startsWith("in progress; continues at step find")
         .endsWith("erased (resumed)");
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.accounting.AccountingLedger;
 import io.meridian.cdp.accounting.StageCounts;
 import io.meridian.cdp.clean.CleanTables;
+import io.meridian.cdp.clean.DroppedDuplicates;
 import io.meridian.cdp.clean.ObjectStoreDedupIndex;
 import io.meridian.cdp.clean.RawToClean;
 import io.meridian.cdp.event.Json;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -305,6 +307,11 @@ class RawToCleanTest {
     assertThat(rows(CleanTables.EVENTS, cleanFile(second)))
         .extracting(r -> r.get("message_id"))
         .containsExactly("m-3");
+    // the dropped copy is recorded against its raw object, for erasure to find its line
+    assertThat(DroppedDuplicates.rawObjectsHolding(lake, "acme", Set.of("m-2")))
+        .containsExactly(second);
+    assertThat(DroppedDuplicates.rawObjectsHolding(lake, "acme", Set.of("m-1", "m-3"))).isEmpty();
+    assertThat(lake.list(LakeLayout.DUPLICATES_STATE)).hasSize(1);
   }
 
   @Test
@@ -435,6 +442,9 @@ class RawToCleanTest {
     try (var files = Files.walk(lake.path("clean/events/tenant=acme"))) {
       assertThat(files.filter(Files::isRegularFile)).hasSize(1);
     }
+    assertThat(lake.list(LakeLayout.DUPLICATES_STATE))
+        .as("its own ids are no duplicates")
+        .isEmpty();
   }
 
   @Test
