@@ -23,8 +23,11 @@ import software.constructs.Construct;
  * The dashboard and the alarms, all notifying the alarm topic: Kinesis iterator age of
  * stream-to-raw, depth of every dead-letter queue, failed/timed-out/aborted executions of every
  * state machine, errors of the event-driven and curate functions (a tenant's failed curate step is
- * caught inside the execution, so its function's errors are what reveal it), and the ingestion
- * API's 5xx rate.
+ * caught inside the execution, so its function's errors are what reveal it), the ingestion API's
+ * 5xx rate, and the share of converted events that raw-to-clean quarantined. The dashboard also
+ * shows the functions' own EMF metrics (namespace {@value PipelineFunction#METRICS_NAMESPACE},
+ * dimensions {@code Service} = the function's module and {@code Stage}, ADR 0034): what each stage
+ * accepted, rejected, merged, published and erased.
  */
 final class Monitoring extends Construct {
   /** Iterator age above which stream-to-raw is falling behind, milliseconds. */
@@ -32,6 +35,9 @@ final class Monitoring extends Construct {
 
   /** 5xx share of API requests that alarms, percent. */
   static final int API_5XX_PERCENT = 1;
+
+  /** Share of raw-to-clean's input it quarantined that alarms (3 periods of 15 min), percent. */
+  static final int QUARANTINE_PERCENT = 5;
 
   Monitoring(Construct scope, String id, DeployConfig config, StatefulStack data, PipelineStack p) {
     super(scope, id);
@@ -136,9 +142,51 @@ final class Monitoring extends Construct {
         API_5XX_PERCENT,
         2);
 
+    Duration quarter = Duration.minutes(15);
+    MathExpression quarantineShare =
+        MathExpression.Builder.create()
+            .expression("IF(eventsIn > 0, 100 * quarantined / eventsIn, 0)")
+            .label("raw-to-clean quarantined, % of its input")
+            .usingMetrics(
+                Map.of(
+                    "quarantined",
+                    emf(Functions.RAW_TO_CLEAN, RAW_TO_CLEAN_STAGE, "EventsQuarantined", quarter),
+                    "eventsIn",
+                    emf(Functions.RAW_TO_CLEAN, RAW_TO_CLEAN_STAGE, "EventsIn", quarter)))
+            .period(quarter)
+            .build();
+    alarm(
+        notify,
+        "QuarantineShare",
+        config.name("quarantine-share"),
+        "More than 5% of converted events were quarantined for 45 minutes: a source sends calls"
+            + " that fail validation (quarantine.records has the reasons)",
+        quarantineShare,
+        QUARANTINE_PERCENT,
+        3);
+
     widgets.add(0, graph("ingest API 5xx %", List.of(serverErrorRate)));
     widgets.add(1, graph("stream-to-raw iterator age (ms)", List.of(iteratorAge)));
     widgets.add(graph("function errors", errors));
+    widgets.add(
+        graph(
+            "ingestion: calls (ingest-api)",
+            emfs(Functions.INGEST_API, "ingest", fiveMinutes, INGEST_METRICS)));
+    widgets.add(
+        graph(
+            "raw → clean: events (raw-to-clean)",
+            emfs(Functions.RAW_TO_CLEAN, RAW_TO_CLEAN_STAGE, fiveMinutes, CLEAN_METRICS)));
+    widgets.add(graph("raw → clean: quarantined %", List.of(quarantineShare)));
+    widgets.add(
+        graph(
+            "identity resolution (resolve-identities)",
+            emfs(Functions.RESOLVE_IDENTITIES, "identity", fiveMinutes, IDENTITY_METRICS)));
+    List<IMetric> activation =
+        new ArrayList<>(emfs(Functions.COMPUTE_SEGMENTS, "segments", fiveMinutes, SEGMENT_METRICS));
+    activation.addAll(emfs(Functions.PUBLISH_CHANGES, "publish", fiveMinutes, PUBLISH_METRICS));
+    widgets.add(graph("segments and activation", activation));
+    widgets.add(
+        graph("erasures (erase)", emfs(Functions.ERASE, "erase", fiveMinutes, ERASE_METRICS)));
     widgets.add(
         graph(
             "dead-letter queues",
@@ -170,6 +218,37 @@ final class Monitoring extends Construct {
             .treatMissingData(TreatMissingData.NOT_BREACHING)
             .build();
     a.addAlarmAction(notify);
+  }
+
+  /** raw-to-clean's stage name in its metrics. */
+  static final String RAW_TO_CLEAN_STAGE = io.meridian.cdp.clean.RawToClean.STAGE;
+
+  static final List<String> INGEST_METRICS =
+      List.of("EventsAccepted", "EventsInvalid", "EventsSuppressed", "RequestsRejected");
+  static final List<String> CLEAN_METRICS =
+      List.of("EventsIn", "EventsOut", "EventsQuarantined", "Duplicates");
+  static final List<String> IDENTITY_METRICS = List.of("IdentityEvents", "Merges", "MergesBlocked");
+  static final List<String> SEGMENT_METRICS = List.of("MembersEntered", "MembersExited");
+  static final List<String> PUBLISH_METRICS =
+      List.of("ChangesPublished", "ChangesSuppressed", "ConsentExclusions");
+  static final List<String> ERASE_METRICS =
+      List.of("ErasuresCompleted", "ErasuresWaiting", "ErasuresNotFound");
+
+  /** One of a function's own EMF metrics, summed over {@code period}. */
+  static Metric emf(FunctionSpec fn, String stage, String name, Duration period) {
+    return Metric.Builder.create()
+        .namespace(PipelineFunction.METRICS_NAMESPACE)
+        .metricName(name)
+        .dimensionsMap(Map.of("Service", fn.module(), "Stage", stage))
+        .statistic("Sum")
+        .period(period)
+        .label(fn.module() + " " + name)
+        .build();
+  }
+
+  private static List<IMetric> emfs(
+      FunctionSpec fn, String stage, Duration period, List<String> names) {
+    return names.stream().map(n -> (IMetric) emf(fn, stage, n, period)).toList();
   }
 
   private static GraphWidget graph(String title, List<IMetric> metrics) {

@@ -37,6 +37,23 @@ public final class PipelineFunction extends Construct {
   /** JVM options: C1 only, which halves the JIT work of a cold start (docs/BENCHMARKS.md). */
   public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
+  /**
+   * JVM options of the functions that run long computations, object after object or over a whole
+   * tenant: C2 as well, whose extra JIT work a cold start pays back within about a million events
+   * (raw-to-clean needs 1.5 times the CPU per event with C1 only; docs/BENCHMARKS.md, raw → clean).
+   */
+  public static final String COMPUTE_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation";
+
+  /** The functions that get {@link #COMPUTE_JAVA_TOOL_OPTIONS}. */
+  public static final java.util.Set<FunctionSpec> COMPUTE =
+      java.util.Set.of(
+          Functions.RAW_TO_CLEAN, Functions.RESOLVE_IDENTITIES, Functions.BUILD_PROFILES);
+
+  /** The JVM options of {@code spec}'s function. */
+  public static String javaToolOptions(FunctionSpec spec) {
+    return COMPUTE.contains(spec) ? COMPUTE_JAVA_TOOL_OPTIONS : JAVA_TOOL_OPTIONS;
+  }
+
   public static final String METRICS_NAMESPACE = "MeridianCDP";
 
   private final FunctionSpec spec;
@@ -113,7 +130,7 @@ public final class PipelineFunction extends Construct {
     env.put("POWERTOOLS_SERVICE_NAME", spec.module());
     env.put("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE);
     env.put("POWERTOOLS_LOG_LEVEL", "INFO");
-    env.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+    env.put("JAVA_TOOL_OPTIONS", javaToolOptions(spec));
 
     Function.Builder fn =
         Function.Builder.create(this, "Function")

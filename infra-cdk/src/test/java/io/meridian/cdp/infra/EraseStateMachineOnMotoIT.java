@@ -186,6 +186,8 @@ class EraseStateMachineOnMotoIT {
     assertThat(output.get("detail-type").asText()).isEqualTo("Erasure Requested");
     assertThat(output.get("detail").get("identifierType").asText()).isEqualTo("email");
     assertThat(output.has("version")).isFalse();
+    // the execution is the correlation id of the function's log lines
+    assertThat(output.get("execution").asText()).contains(":execution:erase-echo");
 
     queueResults(Map.of("tenant", "acme", "requestId", "er-2", "status", "not_found"));
     assertThat(run("erase-not-found", REQUEST).get("status").asText()).isEqualTo("not_found");

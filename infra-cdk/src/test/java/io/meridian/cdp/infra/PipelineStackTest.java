@@ -36,7 +36,15 @@ class PipelineStackTest {
                               "POWERTOOLS_METRICS_NAMESPACE",
                               "MeridianCDP",
                               "JAVA_TOOL_OPTIONS",
-                              PipelineFunction.JAVA_TOOL_OPTIONS)))));
+                              PipelineFunction.javaToolOptions(spec))))));
+    }
+    // C1 only for a fast start, but C2 too where long computations pay its JIT work back
+    assertThat(variables("ingest-api").get("JAVA_TOOL_OPTIONS"))
+        .isEqualTo("-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    for (String module : List.of("raw-to-clean", "resolve-identities", "build-profiles")) {
+      assertThat(variables(module).get("JAVA_TOOL_OPTIONS"))
+          .as(module)
+          .isEqualTo("-XX:+TieredCompilation");
     }
     // a live alias each, and activate one more per webhook destination (globex-hook)
     pipeline.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size() + 1);
@@ -548,9 +556,55 @@ class PipelineStackTest {
     pipeline.hasResourceProperties(
         "AWS::CloudWatch::Alarm",
         Map.of("AlarmName", "cdp-test-resolve-identities-errors", "MetricName", "Errors"));
+    // the functions' own metrics: raw-to-clean's quarantine share (EMF, ADR 0034)
+    pipeline.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "AlarmName",
+            "cdp-test-quarantine-share",
+            "Threshold",
+            Monitoring.QUARANTINE_PERCENT,
+            "Metrics",
+            Match.arrayWith(
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "MetricStat",
+                            Match.objectLike(
+                                Map.of(
+                                    "Metric",
+                                    Map.of(
+                                        "Namespace",
+                                        "MeridianCDP",
+                                        "MetricName",
+                                        "EventsQuarantined",
+                                        "Dimensions",
+                                        Match.arrayWith(
+                                            List.of(
+                                                Map.of("Name", "Service", "Value", "raw-to-clean"),
+                                                Map.of(
+                                                    "Name", "Stage", "Value", "clean"))))))))))));
     assertThat(pipeline.findResources("AWS::CloudWatch::Alarm").values())
         .allSatisfy(a -> assertThat(a.toString()).contains("AlarmActions"));
     pipeline.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    String dashboard =
+        pipeline.findResources("AWS::CloudWatch::Dashboard").values().iterator().next().toString();
+    for (String metric :
+        List.of(
+            "EventsAccepted",
+            "EventsSuppressed",
+            "EventsQuarantined",
+            "Duplicates",
+            "Merges",
+            "MembersEntered",
+            "ConsentExclusions",
+            "ErasuresWaiting")) {
+      assertThat(dashboard).contains("\"" + metric + "\"");
+    }
+    assertThat(dashboard)
+        .contains("MeridianCDP")
+        .contains("ingest-api")
+        .contains("publish-changes");
   }
 
   @Test

@@ -146,9 +146,15 @@ public final class EraseHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    // The request's EventBridge event id correlates (the erase state machine hands the same event
-    // to every step); the identifier to erase is never logged.
-    LogContext.begin(context, input != null && input.get("id") instanceof String id ? id : null);
+    // The erase state machine's execution id correlates its calls (an event handed over directly:
+    // its EventBridge id); the identifier to erase is never logged.
+    LogContext.begin(
+        context,
+        input == null
+            ? null
+            : input.get(CurateTask.EXECUTION) instanceof String execution
+                ? execution
+                : input.get("id") instanceof String id ? id : null);
     Erasure erasure =
         new Erasure(
                 lake,

@@ -133,22 +133,31 @@ class CurateStateMachineTest {
             "SegmentChanges:Task",
             "PublishChanges:Task",
             "TenantCurated:Pass");
-    // Each task gets exactly the handler's input, {"tenant": "..."}; the steps that take the
-    // tenant's lease also the execution, which owns it (ADR 0031).
+    // Each task gets exactly the handler's input, {"tenant": "..."}, and the execution id: it owns
+    // the tenant's lease (ADR 0031) and is the correlation id of every task's log lines.
     for (String task : List.of("ResolveIdentities", "BuildProfiles")) {
       assertThat(Json.MAPPER.convertValue(states.path(task).path("Parameters"), Map.class))
           .isEqualTo(Map.of("tenant.$", "$.tenant", "execution.$", "$$.Execution.Id"));
     }
     assertThat(
             Json.MAPPER.convertValue(states.path("PublishChanges").path("Parameters"), Map.class))
-        .isEqualTo(Map.of("tenant.$", "$.tenant"));
+        .isEqualTo(Map.of("tenant.$", "$.tenant", "execution.$", "$$.Execution.Id"));
     assertThat(Json.MAPPER.convertValue(states.path("PlanSegments").path("Parameters"), Map.class))
         .isEqualTo(
             Map.of("tenant.$", "$.tenant", "step", "plan", "execution.$", "$$.Execution.Id"));
     assertThat(states.path("PlanSegments").path("ResultPath").asText()).isEqualTo("$.plan");
     assertThat(
             Json.MAPPER.convertValue(states.path("SegmentChanges").path("Parameters"), Map.class))
-        .isEqualTo(Map.of("tenant.$", "$.tenant", "step", "changes", "plan.$", "$.plan"));
+        .isEqualTo(
+            Map.of(
+                "tenant.$",
+                "$.tenant",
+                "step",
+                "changes",
+                "plan.$",
+                "$.plan",
+                "execution.$",
+                "$$.Execution.Id"));
     // The Map runs the plan's segments, one members step each, with the plan, and keeps no result.
     JsonNode map = segmentsMap();
     assertThat(map.path("ItemsPath").asText()).isEqualTo("$.plan.segments");
@@ -158,7 +167,8 @@ class CurateStateMachineTest {
                 "tenant.$", "$.tenant",
                 "step", "members",
                 "segment.$", "$$.Map.Item.Value",
-                "plan.$", "$.plan"));
+                "plan.$", "$.plan",
+                "execution.$", "$$.Execution.Id"));
     assertThat(map.path("MaxConcurrency").asInt()).isBetween(1, 10);
     assertThat(map.has("ResultPath") && map.get("ResultPath").isNull()).isTrue();
     JsonNode inner = map.path("ItemProcessor");
@@ -176,7 +186,9 @@ class CurateStateMachineTest {
                 "segment.$",
                 "$.segment",
                 "plan.$",
-                "$.plan"));
+                "$.plan",
+                "execution.$",
+                "$.execution"));
     // The plan task's output holds the list the Map iterates.
     assertThat(
             ComputeSegmentsHandler.planOutput(
