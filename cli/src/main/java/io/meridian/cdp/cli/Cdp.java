@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       SecretsCommand.class,
       ImportCommand.class,
       SqlCommand.class,
+      CatalogCommand.class,
       ProfileCommand.class,
       SegmentsCommand.class,
       DemoCommand.class,

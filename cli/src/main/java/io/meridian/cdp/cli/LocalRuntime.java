@@ -10,6 +10,7 @@ import io.meridian.cdp.local.DuckDbSqlEngine;
 import io.meridian.cdp.local.LocalFileObjectStore;
 import io.meridian.cdp.local.LocalKeyService;
 import io.meridian.cdp.local.LocalPipeline;
+import io.meridian.cdp.local.LocalTableCatalog;
 import io.meridian.cdp.local.Spool;
 import io.meridian.cdp.local.activation.LocalEventBus;
 import io.meridian.cdp.local.activation.LocalSecretStore;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Local mode's wiring point. Data directory layout: {@code lake/} (the object store: raw, clean,
  * quarantine, _ops, _state, _audit), {@code spool/} (write-ahead spool), {@code work/} (scratch),
- * {@code audit.lock} (serializes audit appends across processes), and the default {@code cdp.yaml}.
+ * {@code catalog/} (the lake's tables, written by {@code cdp catalog}), {@code audit.lock}
+ * (serializes audit appends across processes), and the default {@code cdp.yaml}.
  */
 final class LocalRuntime implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -167,6 +169,16 @@ final class LocalRuntime implements Closeable {
 
   LocalFileObjectStore lake() {
     return lake;
+  }
+
+  /** The data directory's table catalog, {@code catalog/} (ADR 0035). */
+  LocalTableCatalog catalog() {
+    return new LocalTableCatalog(data.resolve("catalog"));
+  }
+
+  /** The lake as the catalog's tables locate it: a {@code file:} URI of {@code lake/}. */
+  String lakeUri() {
+    return data.resolve("lake").toUri().toString();
   }
 
   SegmentCallValidator validator() {

@@ -220,6 +220,35 @@ class CliTest {
   }
 
   @Test
+  void catalogRegistersTheLakeTablesOnceAndDescribesOne() {
+    Result first = cdp("catalog");
+    assertThat(first.code()).as(first.toString()).isZero();
+    List<String> tables = first.out().lines().filter(l -> l.startsWith("cdp_")).toList();
+    assertThat(tables).hasSize(11).allMatch(l -> l.contains(" created "));
+    assertThat(tables)
+        .anyMatch(l -> l.startsWith("cdp_clean.events ") && l.endsWith("clean.events"));
+    assertThat(data.resolve("catalog/cdp_clean/events.json")).isRegularFile();
+
+    Result again = cdp("catalog");
+    assertThat(again.out().lines().filter(l -> l.startsWith("cdp_")))
+        .hasSize(11)
+        .allMatch(l -> l.contains(" unchanged "));
+
+    Result events = cdp("catalog", "cdp_clean.events");
+    assertThat(events.code()).as(events.toString()).isZero();
+    String lake = data.resolve("lake").toUri().toString();
+    assertThat(events.out())
+        .contains("location: " + lake + "clean/events/")
+        .contains("  message_id ")
+        .contains("  dt                     date")
+        .contains("partition template: " + lake + "clean/events/tenant=${tenant}/dt=${dt}/");
+
+    Result unknown = cdp("catalog", "cdp_clean.nope");
+    assertOneLineError(unknown);
+    assertThat(unknown.err()).contains("the catalog has no table 'nope' in database 'cdp_clean'");
+  }
+
+  @Test
   void reportsBadSqlOnOneLineWithExitCode2() {
     Result r = cdp("sql", "SELECT * FROM nowhere.nothing");
 

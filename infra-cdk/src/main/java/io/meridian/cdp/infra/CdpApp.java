@@ -2,6 +2,7 @@ package io.meridian.cdp.infra;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import io.meridian.cdp.catalog.TableDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;

@@ -1,5 +1,6 @@
 package io.meridian.cdp.infra;
 
+import io.meridian.cdp.catalog.LakeTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

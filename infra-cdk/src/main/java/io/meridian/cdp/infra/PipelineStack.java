@@ -3,6 +3,7 @@ package io.meridian.cdp.infra;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meridian.cdp.activation.MembershipChangeEvents;
 import io.meridian.cdp.activation.WebhookTarget;
+import io.meridian.cdp.catalog.LakeTables;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;

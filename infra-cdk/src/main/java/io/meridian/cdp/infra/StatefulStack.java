@@ -1,5 +1,10 @@
 package io.meridian.cdp.infra;
 
+import io.meridian.cdp.catalog.CatalogColumn;
+import io.meridian.cdp.catalog.LakeTables;
+import io.meridian.cdp.catalog.StorageFormat;
+import io.meridian.cdp.catalog.TableDefinition;
+import io.meridian.cdp.catalog.TableDocs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -475,71 +480,42 @@ public final class StatefulStack extends Stack {
   }
 
   private CfnTable.TableInputProperty tableInput(LakeTables.LakeTable t) {
-    String location = "s3://" + lake.getBucketName() + "/" + t.prefix();
-    Map<String, String> parameters = new LinkedHashMap<>();
-    parameters.put("EXTERNAL", "TRUE");
-    parameters.putAll(t.projectionParameters(lake.getBucketName()));
-    CfnTable.SerdeInfoProperty serde;
-    CfnTable.StorageDescriptorProperty.Builder storage =
-        CfnTable.StorageDescriptorProperty.builder().location(location);
-    if (t.format() == LakeTables.Format.PARQUET) {
-      parameters.put("classification", "parquet");
-      parameters.put("parquet.compression", "ZSTD");
-      serde =
-          CfnTable.SerdeInfoProperty.builder()
-              .serializationLibrary("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe")
-              .parameters(Map.of("serialization.format", "1"))
-              .build();
-      storage
-          .inputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat")
-          .outputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat")
-          .compressed(true);
-    } else {
-      parameters.put("classification", "json");
-      parameters.put("compressionType", "gzip");
-      Map<String, String> serdeParameters = new LinkedHashMap<>(t.serdeMapping());
-      serdeParameters.put("ignore.malformed.json", "true");
-      serde =
-          CfnTable.SerdeInfoProperty.builder()
-              .serializationLibrary("org.openx.data.jsonserde.JsonSerDe")
-              .parameters(serdeParameters)
-              .build();
-      storage
-          .inputFormat("org.apache.hadoop.mapred.TextInputFormat")
-          .outputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")
-          .compressed(true);
-    }
-    storage
-        .serdeInfo(serde)
-        .columns(
-            t.columns().stream()
-                .map(
-                    c ->
-                        (Object)
-                            CfnTable.ColumnProperty.builder()
-                                .name(c.name())
-                                .type(c.type())
-                                .comment(c.comment())
-                                .build())
-                .toList());
+    TableDefinition d = t.definition("s3://" + lake.getBucketName());
+    StorageFormat format = d.storage();
+    CfnTable.StorageDescriptorProperty storage =
+        CfnTable.StorageDescriptorProperty.builder()
+            .location(d.location())
+            .inputFormat(format.inputFormat())
+            .outputFormat(format.outputFormat())
+            .compressed(format.compressed())
+            .serdeInfo(
+                CfnTable.SerdeInfoProperty.builder()
+                    .serializationLibrary(format.serializationLibrary())
+                    .parameters(format.serdeParameters())
+                    .build())
+            .columns(columns(d.columns()))
+            .build();
     return CfnTable.TableInputProperty.builder()
-        .name(t.name())
-        .description(t.docName() + " (docs/TABLES.md), files under " + t.prefix())
+        .name(d.name())
+        .description(d.description())
         .tableType("EXTERNAL_TABLE")
-        .parameters(parameters)
-        .partitionKeys(
-            t.partitions().stream()
-                .map(
-                    p ->
-                        (Object)
-                            CfnTable.ColumnProperty.builder()
-                                .name(p.name())
-                                .type(p.type())
-                                .comment(p.comment())
-                                .build())
-                .toList())
-        .storageDescriptor(storage.build())
+        .parameters(d.parameters())
+        .partitionKeys(columns(d.partitionKeys()))
+        .storageDescriptor(storage)
         .build();
+  }
+
+  private static List<Object> columns(List<CatalogColumn> columns) {
+    return columns.stream()
+        .map(
+            c ->
+                (Object)
+                    CfnTable.ColumnProperty.builder()
+                        .name(c.name())
+                        .type(c.type())
+                        .comment(c.comment())
+                        .build())
+        .toList();
   }
 
   private static String physical(DeployConfig config, String name) {

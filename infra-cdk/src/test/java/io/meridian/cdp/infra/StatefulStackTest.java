@@ -2,6 +2,7 @@ package io.meridian.cdp.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.cdp.catalog.LakeTables;
 import io.meridian.cdp.clean.CleanTables;
 import java.util.List;
 import java.util.Map;

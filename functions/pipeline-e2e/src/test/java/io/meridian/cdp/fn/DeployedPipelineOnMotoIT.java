@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meridian.cdp.aws.GlueTableCatalog;
 import io.meridian.cdp.aws.MotoServer;
+import io.meridian.cdp.catalog.CatalogColumn;
+import io.meridian.cdp.catalog.LakeTables;
+import io.meridian.cdp.catalog.TableCatalog;
+import io.meridian.cdp.catalog.TableDefinition;
 import io.meridian.cdp.clean.CleanTables;
 import io.meridian.cdp.parquet.ParquetFiles;
 import java.net.URLEncoder;
@@ -38,7 +43,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>API Gateway batch (write key in the body) → ingest-api → Kinesis → stream-to-raw → raw object
  * in S3 → raw-to-clean (de-duplicating in DynamoDB) → clean Parquet in S3 → resolve-identities →
- * build-profiles → profile-api answers the person by e-mail.
+ * build-profiles → profile-api answers the person by e-mail. The lake tables are registered in Glue
+ * as the deployment declares them, and the clean Parquet is found where the Glue table {@code
+ * cdp_clean.events} tells Athena to look.
  */
 class DeployedPipelineOnMotoIT {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
@@ -82,6 +89,15 @@ class DeployedPipelineOnMotoIT {
     KinesisClient kinesis = MOTO.kinesis();
     kinesis.createStream(b -> b.streamName(STREAM).shardCount(1));
     MOTO.createPkSkTable(DEDUP);
+    // The Glue catalog of the deployment: every lake table, over this lake bucket.
+    TableCatalog glue = new GlueTableCatalog(MOTO.glue());
+    for (String db : LakeTables.DATABASES) {
+      glue.ensureDatabase(db, "Meridian CDP e2e");
+    }
+    for (LakeTables.LakeTable t : LakeTables.all()) {
+      assertThat(glue.register(t.definition("s3://" + LAKE)))
+          .isEqualTo(TableCatalog.Change.CREATED);
+    }
     env = new HashMap<>();
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_ACCESS_KEY_ID", "testing");
@@ -172,6 +188,7 @@ class DeployedPipelineOnMotoIT {
         .extracting(row -> row[1])
         .containsExactlyInAnyOrder(
             "ajs-next-1795514400900-a1", "ajs-next-1795514401000-a2", "ajs-next-1795514401100-a3");
+    assertThat(cleanFilesAsGlueSeesThem("acme")).containsExactlyElementsOf(clean);
     // The identify call's e-mail is an HMAC and its phone a token: no clear value in the clean zone
     // nor in the function's log.
     int traits =
@@ -211,6 +228,41 @@ class DeployedPipelineOnMotoIT {
     assertThat(profile.path("identifiers").toString())
         .contains("u-1001", "anon-77", "hmac_")
         .doesNotContain("ada.lovelace@example.com");
+  }
+
+  /**
+   * The objects Athena would read for {@code tenant} from the Glue table {@code cdp_clean.events}:
+   * the table holds the columns the Parquet is read with above, and its partition projection
+   * template, with the tenant filled in and any day of the projected format, leads to them.
+   */
+  private static List<String> cleanFilesAsGlueSeesThem(String tenant) {
+    TableCatalog glue = new GlueTableCatalog(MOTO.glue());
+    assertThat(glue.tables(LakeTables.CLEAN)).contains("events");
+    TableDefinition events = glue.describe(LakeTables.CLEAN, "events");
+    assertThat(events.columns())
+        .extracting(CatalogColumn::name)
+        .containsExactlyElementsOf(
+            CleanTables.EVENTS.columns().stream().map(c -> c.name()).toList());
+    assertThat(events.partitionKeys())
+        .extracting(CatalogColumn::name)
+        .containsExactly("tenant", "dt");
+    assertThat(events.location()).isEqualTo("s3://" + LAKE + "/clean/events/");
+    String template = events.parameters().get("storage.location.template");
+    assertThat(template).startsWith(events.location());
+    assertThat(events.parameters()).containsEntry("projection.dt.format", "yyyy-MM-dd");
+    String bucketAndPrefix = template.substring("s3://".length()).replace("${tenant}", tenant);
+    String bucket = bucketAndPrefix.substring(0, bucketAndPrefix.indexOf('/'));
+    String partition = bucketAndPrefix.substring(bucket.length() + 1);
+    assertThat(bucket).isEqualTo(LAKE);
+    String beforeDay = partition.substring(0, partition.indexOf("${dt}"));
+    String afterDay = partition.substring(beforeDay.length() + "${dt}".length());
+    java.util.regex.Pattern file =
+        java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(beforeDay)
+                + "\\d{4}-\\d{2}-\\d{2}"
+                + java.util.regex.Pattern.quote(afterDay)
+                + "[^/]+\\.parquet");
+    return keys(beforeDay).stream().filter(k -> file.matcher(k).matches()).toList();
   }
 
   private static JsonNode invoke(String function, String handler, String eventClass, Path event)

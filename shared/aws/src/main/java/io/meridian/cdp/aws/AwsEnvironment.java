@@ -119,6 +119,14 @@ public final class AwsEnvironment {
         .build();
   }
 
+  /** A Glue client on the URL-connection HTTP client, for the function's region. */
+  public static software.amazon.awssdk.services.glue.GlueClient glue() {
+    return software.amazon.awssdk.services.glue.GlueClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.of(require("AWS_REGION")))
+        .build();
+  }
+
   /** A KMS client on the URL-connection HTTP client, for the function's region. */
   public static software.amazon.awssdk.services.kms.KmsClient kms() {
     return software.amazon.awssdk.services.kms.KmsClient.builder()

@@ -260,6 +260,15 @@ public final class MotoServer implements BeforeAllCallback, ExecutionCondition {
         .build();
   }
 
+  public software.amazon.awssdk.services.glue.GlueClient glue() {
+    return software.amazon.awssdk.services.glue.GlueClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .region(REGION)
+        .credentialsProvider(CREDENTIALS)
+        .build();
+  }
+
   public software.amazon.awssdk.services.kms.KmsClient kms() {
     return software.amazon.awssdk.services.kms.KmsClient.builder()
         .httpClient(UrlConnectionHttpClient.create())

@@ -1,7 +1,9 @@
-package io.meridian.cdp.infra;
+package io.meridian.cdp.catalog;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,12 +19,16 @@ import java.util.regex.Pattern;
 /**
  * Column meanings read from the table contract, {@code docs/TABLES.md}: under each heading that
  * names a table ({@code ## clean.events}, {@code ### curated.profiles}), the rows {@code | column |
- * type | meaning |} of its table. The Glue columns' comments come from here, so the catalog and the
- * document cannot drift apart.
+ * type | meaning |} of its table. The catalog's column comments come from here, so the catalog and
+ * the document cannot drift apart. The build copies the document into this package ({@link
+ * #bundled()}), so a process without the repository (a Lambda function, the CLI) reads the same
+ * text the CDK app reads at synth time.
  */
-final class TableDocs {
+public final class TableDocs {
   /** Glue allows 255 characters in a column comment. */
-  static final int MAX_COMMENT = 255;
+  public static final int MAX_COMMENT = 255;
+
+  private static final String BUNDLED = "TABLES.md";
 
   private static final Pattern TABLE_NAME = Pattern.compile("\\b[a-z]+\\.[a-z_]+\\b");
 
@@ -34,7 +40,8 @@ final class TableDocs {
     this.documented = documented;
   }
 
-  static TableDocs read(Path tablesMd) {
+  /** Reads the table contract from a file, such as the repository's {@code docs/TABLES.md}. */
+  public static TableDocs read(Path tablesMd) {
     try {
       return parse(Files.readAllLines(tablesMd));
     } catch (IOException e) {
@@ -42,7 +49,27 @@ final class TableDocs {
     }
   }
 
-  static TableDocs parse(List<String> lines) {
+  /**
+   * The copy of {@code docs/TABLES.md} in this jar.
+   *
+   * @throws IllegalStateException when the jar was built without it
+   */
+  public static TableDocs bundled() {
+    try (InputStream in = TableDocs.class.getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "the table contract "
+                + BUNDLED
+                + " is missing from the classpath (see cdp-core's pom)");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the bundled table contract", e);
+    }
+  }
+
+  /** Parses the lines of the table contract. */
+  public static TableDocs parse(List<String> lines) {
     Map<String, Map<String, String>> out = new HashMap<>();
     Set<String> documented = new HashSet<>();
     List<String> tables = List.of();
@@ -80,13 +107,13 @@ final class TableDocs {
   }
 
   /** The documented meaning of a column, empty when the document gives none. */
-  Optional<String> meaning(String table, String column) {
+  public Optional<String> meaning(String table, String column) {
     return Optional.ofNullable(byTable.getOrDefault(table, Map.of()).get(column))
         .filter(m -> !m.isBlank());
   }
 
   /** Whether the document has a table of that name. */
-  boolean documents(String table) {
+  public boolean documents(String table) {
     return documented.contains(table);
   }
 

@@ -1,4 +1,4 @@
-package io.meridian.cdp.infra;
+package io.meridian.cdp.catalog;
 
 import io.meridian.cdp.clean.CleanTables;
 import io.meridian.cdp.identity.CuratedTables;
@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Glue tables of the lake, generated from the core's table schemas ({@link CleanTables}, {@link
- * CuratedTables}) so that Athena sees the columns the writers write: one table per dataset, Hive
- * types mapped from {@link ColumnType}, comments from docs/TABLES.md, and partition projection on
- * the key layout of {@code io.meridian.cdp.lake.LakeLayout} (no crawler, no partition to add).
+ * The tables of the lake, generated from the core's table schemas ({@link CleanTables}, {@link
+ * CuratedTables}, {@link SegmentTables}) so that Athena sees the columns the writers write: one
+ * table per dataset, Hive types mapped from {@link ColumnType}, comments from docs/TABLES.md, and
+ * partition projection on the key layout of {@code io.meridian.cdp.lake.LakeLayout} (no crawler, no
+ * partition to add). The CDK app declares them as Glue tables; a {@link TableCatalog} registers and
+ * checks them at run time ({@link LakeTable#definition}).
  */
 public final class LakeTables {
   public static final String RAW = "cdp_raw";
@@ -30,9 +32,6 @@ public final class LakeTables {
     JSON_LINES
   }
 
-  /** A column: its Hive type and comment. */
-  public record GlueColumn(String name, String type, String comment) {}
-
   /**
    * A partition column.
    *
@@ -42,11 +41,11 @@ public final class LakeTables {
       String name, String type, String comment, Map<String, String> projection) {}
 
   /**
-   * One Glue table.
+   * One table of the lake.
    *
-   * @param docName its name in docs/TABLES.md
+   * @param docName its name in docs/TABLES.md (and of the DuckDB view of local mode)
    * @param prefix its lake key prefix, ending in {@code /}
-   * @param serdeMapping JSON field names of columns named differently (JSON tables)
+   * @param serdeMapping column → JSON field name, for columns named differently (JSON tables)
    */
   public record LakeTable(
       String database,
@@ -54,7 +53,7 @@ public final class LakeTables {
       String docName,
       String prefix,
       Format format,
-      List<GlueColumn> columns,
+      List<CatalogColumn> columns,
       List<Partition> partitions,
       Map<String, String> serdeMapping) {
 
@@ -63,11 +62,17 @@ public final class LakeTables {
       return database + "." + name;
     }
 
-    /** The table parameters of partition projection, with {@code storage.location.template}. */
-    public Map<String, String> projectionParameters(String bucketName) {
+    /**
+     * The table as a catalog holds it for the lake at {@code lakeUri} ({@code s3://bucket} on AWS,
+     * a {@code file:} URI locally): its files under {@code lakeUri/prefix}, partition projection
+     * with a {@code storage.location.template} there, and the SerDe of its format.
+     */
+    public TableDefinition definition(String lakeUri) {
+      String root = lakeUri.endsWith("/") ? lakeUri : lakeUri + "/";
       Map<String, String> p = new LinkedHashMap<>();
+      p.put("EXTERNAL", "TRUE");
       p.put("projection.enabled", "true");
-      StringBuilder template = new StringBuilder("s3://" + bucketName + "/" + prefix);
+      StringBuilder template = new StringBuilder(root + prefix);
       for (Partition partition : partitions) {
         partition
             .projection()
@@ -75,7 +80,25 @@ public final class LakeTables {
         template.append(partition.name()).append("=${").append(partition.name()).append("}/");
       }
       p.put("storage.location.template", template.toString());
-      return p;
+      StorageFormat storage;
+      if (format == Format.PARQUET) {
+        p.put("classification", "parquet");
+        p.put("parquet.compression", "ZSTD");
+        storage = StorageFormat.PARQUET;
+      } else {
+        p.put("classification", "json");
+        p.put("compressionType", "gzip");
+        storage = StorageFormat.jsonLines(serdeMapping);
+      }
+      return new TableDefinition(
+          database,
+          name,
+          docName + " (docs/TABLES.md), files under " + prefix,
+          root + prefix,
+          storage,
+          columns,
+          partitions.stream().map(x -> new CatalogColumn(x.name(), x.type(), x.comment())).toList(),
+          p);
     }
   }
 
@@ -105,6 +128,11 @@ public final class LakeTables {
           Map.of("type", "integer", "range", "1,999999", "digits", "6"));
 
   private LakeTables() {}
+
+  /** Every table, with comments from the copy of docs/TABLES.md in the core's jar. */
+  public static List<LakeTable> all() {
+    return all(TableDocs.bundled());
+  }
 
   /** Every table, with comments from {@code docs}. */
   public static List<LakeTable> all(TableDocs docs) {
@@ -154,6 +182,19 @@ public final class LakeTables {
     return List.copyOf(out);
   }
 
+  /**
+   * The table {@code database.name}.
+   *
+   * @throws IllegalArgumentException when the lake has no such table
+   */
+  public static LakeTable table(String qualifiedName) {
+    return all().stream()
+        .filter(t -> t.qualifiedName().equals(qualifiedName))
+        .findFirst()
+        .orElseThrow(
+            () -> new IllegalArgumentException("the lake has no table '" + qualifiedName + "'"));
+  }
+
   /** The Hive type Athena reads a column type as. */
   public static String hiveType(ColumnType type) {
     return switch (type) {
@@ -174,14 +215,14 @@ public final class LakeTables {
       String prefix,
       TableSchema schema,
       Partition second) {
-    List<GlueColumn> columns = new ArrayList<>();
+    List<CatalogColumn> columns = new ArrayList<>();
     for (Column c : schema.columns()) {
       String fallback = c.type() == ColumnType.JSON ? "JSON text" : c.name().replace('_', ' ');
       String comment = docs.meaning(docName, c.name()).orElse(fallback);
       if (c.type() == ColumnType.JSON && !comment.startsWith("JSON")) {
         comment = truncate("JSON text: " + comment);
       }
-      columns.add(new GlueColumn(c.name(), hiveType(c.type()), comment));
+      columns.add(new CatalogColumn(c.name(), hiveType(c.type()), comment));
     }
     return new LakeTable(
         database,
@@ -195,7 +236,7 @@ public final class LakeTables {
   }
 
   private static LakeTable rawEvents(TableDocs docs) {
-    List<GlueColumn> columns = new ArrayList<>();
+    List<CatalogColumn> columns = new ArrayList<>();
     for (String[] c :
         List.of(
             new String[] {"message_id", "string"},
@@ -208,7 +249,7 @@ public final class LakeTables {
       if (c[0].equals("received_at")) {
         comment = truncate(comment + " (ISO-8601 text; from_iso8601_timestamp() reads it)");
       }
-      columns.add(new GlueColumn(c[0], c[1], comment));
+      columns.add(new CatalogColumn(c[0], c[1], comment));
     }
     Partition source =
         new Partition(
@@ -228,9 +269,9 @@ public final class LakeTables {
         columns,
         List.of(TENANT, source, DT, hour),
         Map.of(
-            "mapping.message_id", "messageId",
-            "mapping.received_at", "receivedAt",
-            "mapping.request_id", "requestId"));
+            "message_id", "messageId",
+            "received_at", "receivedAt",
+            "request_id", "requestId"));
   }
 
   private static String truncate(String text) {
