@@ -150,12 +150,10 @@ class IngestApiHandlerTest {
     APIGatewayV2HTTPResponse response = withSuppression.handleRequest(event("batch.json"), null);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
-    // the three valid calls are suppressed; the invalid one (no event name) is kept for the
-    // quarantine, as every invalid call is (PRIVACY.md: a known limit of suppression)
-    assertThat(body(response).path("suppressed").asInt()).isEqualTo(3);
-    assertThat(sink.envelopes)
-        .extracting(Envelope::messageId)
-        .containsExactly("ajs-next-1795514401200-a4");
+    // all four calls are the person's: the three valid ones and the invalid one (no event name),
+    // which would otherwise be quarantined with its payload (ADR 0021 amendment)
+    assertThat(body(response).path("suppressed").asInt()).isEqualTo(4);
+    assertThat(sink.envelopes).isEmpty();
     assertThat(response.getBody()).doesNotContain("ada.lovelace", "u-1001");
   }
 
