@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 runs="${1:-5}"
-./mvnw -q -o -B -pl functions/testing dependency:build-classpath -Dmdep.outputFile=target/cold-start.cp >/dev/null
+# in one reactor run with its modules packaged, so that no installed cdp artifact is needed
+./mvnw -q -o -B -pl functions/testing -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/cold-start.cp >/dev/null
 cp="$PWD/functions/testing/target/fn-testing-0.1.0-SNAPSHOT.jar:$(cat functions/testing/target/cold-start.cp)"
 for fn in ingest-api authorizer; do
   jar="functions/$fn/target/fn-$fn-lambda.jar"

@@ -23,6 +23,19 @@ class AuthorizerHandlerTest {
   }
 
   @Test
+  void theStreamEntryPointAnswersTheInvocationAsJson() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (var in =
+        java.nio.file.Files.newInputStream(Fixtures.path("api-gateway/authorizer-request.json"))) {
+      handler.handleRequest(in, out, null);
+    }
+    assertThat(io.meridian.cdp.event.Json.MAPPER.readValue(out.toByteArray(), Map.class))
+        .isEqualTo(
+            handler.handleRequest(Fixtures.json("api-gateway/authorizer-request.json"), null))
+        .containsEntry("isAuthorized", true);
+  }
+
+  @Test
   void readsTheAuthorizationHeaderWhenTheIdentitySourceIsAbsent() {
     Map<String, Object> event = new HashMap<>(Fixtures.json("api-gateway/authorizer-request.json"));
     event.remove("identitySource");

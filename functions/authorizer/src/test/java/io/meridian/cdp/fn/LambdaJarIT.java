@@ -16,9 +16,10 @@ class LambdaJarIT {
               "io.meridian.cdp.fn.AuthorizerHandler",
               List.of(jar.type("io.meridian.cdp.tenant.CdpConfig")),
               jar.config());
-      Object answer = jar.handleJson(handler, "api-gateway/authorizer-request.json");
+      // a stream handler: given the invocation's bytes, as the Lambda runtime does
+      String answer = jar.handleStream(handler, "api-gateway/authorizer-request.json");
 
-      Map<?, ?> result = (Map<?, ?>) answer;
+      Map<?, ?> result = io.meridian.cdp.event.Json.MAPPER.readValue(answer, Map.class);
       assertThat(result.get("isAuthorized")).isEqualTo(true);
       assertThat(result.get("context")).isEqualTo(Map.of("tenant", "acme", "source", "web"));
     }

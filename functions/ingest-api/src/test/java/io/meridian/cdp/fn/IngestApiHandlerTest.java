@@ -158,6 +158,34 @@ class IngestApiHandlerTest {
   }
 
   @Test
+  void theStreamEntryPointReadsTheInvocationAsTheRuntimeWouldAndWritesTheHttpApiResponse()
+      throws Exception {
+    for (String fixture :
+        List.of("track.json", "batch-base64-gzip.json", "no-write-key.json", "bad-json.json")) {
+      RecordingSink viaEvent = RecordingSink.working();
+      RecordingSink viaStream = RecordingSink.working();
+      APIGatewayV2HTTPResponse expected =
+          new IngestApiHandler(Fixtures.config(), viaEvent).handleRequest(event(fixture), null);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      try (var in = java.nio.file.Files.newInputStream(Fixtures.path("api-gateway/" + fixture))) {
+        new IngestApiHandler(Fixtures.config(), viaStream).handleRequest(in, out, null);
+      }
+
+      JsonNode written = Json.MAPPER.readTree(out.toByteArray());
+      assertThat(written.path("statusCode").asInt())
+          .as(fixture)
+          .isEqualTo(expected.getStatusCode());
+      assertThat(Json.MAPPER.convertValue(written.path("headers"), Map.class))
+          .as(fixture)
+          .isEqualTo(expected.getHeaders());
+      assertThat(written.path("isBase64Encoded").asBoolean(true)).isFalse();
+      // the same answer (the request id and receipt time come from the same event)
+      assertThat(written.path("body").asText()).as(fixture).isEqualTo(expected.getBody());
+      assertThat(viaStream.envelopes).as(fixture).isEqualTo(viaEvent.envelopes);
+    }
+  }
+
+  @Test
   void storesATrackCallWithTheReceiptMetadataOfTheApiGatewayRequest() throws Exception {
     APIGatewayV2HTTPResponse response = handler.handleRequest(event("track.json"), null);
 

@@ -33,14 +33,16 @@ class LambdaJarIT {
                   jar.type("io.meridian.cdp.ingest.EventSink")),
               jar.config(),
               sink);
-      Object response =
-          jar.handle(
-              handler,
-              jar.event(
-                  "api-gateway/batch-base64-gzip.json",
-                  "com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent"));
+      // a stream handler: given the invocation's bytes, as the Lambda runtime does
+      String response = jar.handleStream(handler, "api-gateway/batch-base64-gzip.json");
 
-      assertThat(LambdaJar.call(response, "getStatusCode")).isEqualTo(200);
+      var answer = io.meridian.cdp.event.Json.MAPPER.readTree(response);
+      assertThat(answer.path("statusCode").asInt()).as(response).isEqualTo(200);
+      assertThat(answer.path("headers").path("Content-Type").asText())
+          .isEqualTo("application/json");
+      assertThat(answer.path("isBase64Encoded").asBoolean(true)).isFalse();
+      assertThat(io.meridian.cdp.event.Json.MAPPER.readTree(answer.path("body").asText()))
+          .isNotNull();
     }
     assertThat(appended).hasSize(4);
   }

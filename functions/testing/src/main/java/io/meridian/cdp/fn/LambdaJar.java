@@ -106,6 +106,27 @@ public final class LambdaJar implements AutoCloseable {
   }
 
   /**
+   * Calls {@code handler.handleRequest(in, out, null)} on a stream handler ({@code
+   * RequestStreamHandler}) with the bytes of {@code test-events/<fixture>}, as the runtime passes
+   * the invocation, and returns what it wrote.
+   */
+  public String handleStream(Object handler, String fixture) throws Exception {
+    Method m =
+        handler
+            .getClass()
+            .getMethod(
+                "handleRequest",
+                InputStream.class,
+                java.io.OutputStream.class,
+                type("com.amazonaws.services.lambda.runtime.Context"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (InputStream in = Files.newInputStream(Fixtures.path(fixture))) {
+      unwrap(() -> m.invoke(handler, in, out, null));
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
    * Calls {@code handler.handleRequest(input, null)} on a handler of JSON objects ({@code
    * RequestHandler<Map<String, Object>, ?>}, such as a Step Functions task), with the JSON object
    * of {@code test-events/<fixture>}: plain maps, lists and values, as the runtime passes them.

@@ -37,8 +37,14 @@ public final class SegmentCallValidator {
   private static final Map<String, String[]> REQUIRED_IDS =
       Map.of("alias", new String[] {"previousId", "userId"}, "group", new String[] {"groupId"});
 
-  private final JsonSchema schema;
   private final boolean fastPath;
+
+  /**
+   * Compiled on first use: most calls conform by {@link SchemaFastPath} and never need it, and
+   * loading the JSON Schema library costs a cold start (the ingestion Lambda's first request) a few
+   * hundred milliseconds of class loading.
+   */
+  private volatile JsonSchema schema;
 
   public SegmentCallValidator() {
     this(true);
@@ -50,6 +56,26 @@ public final class SegmentCallValidator {
    */
   SegmentCallValidator(boolean fastPath) {
     this.fastPath = fastPath;
+    if (SegmentCallValidator.class.getResource(SCHEMA_RESOURCE) == null) {
+      throw new IllegalStateException("schema resource missing: " + SCHEMA_RESOURCE);
+    }
+  }
+
+  private JsonSchema schema() {
+    JsonSchema s = schema;
+    if (s == null) {
+      synchronized (this) {
+        s = schema;
+        if (s == null) {
+          s = compile();
+          schema = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  private static JsonSchema compile() {
     try (InputStream in = SegmentCallValidator.class.getResourceAsStream(SCHEMA_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("schema resource missing: " + SCHEMA_RESOURCE);
@@ -64,9 +90,8 @@ public final class SegmentCallValidator {
           JsonMetaSchema.builder(JsonMetaSchema.getV202012())
               .keyword(new NonValidationKeyword("x-pii"))
               .build();
-      schema =
-          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(meta))
-              .getSchema(in, config);
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(meta))
+          .getSchema(in, config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -99,7 +124,7 @@ public final class SegmentCallValidator {
       return shape;
     }
     Set<ValidationMessage> errors =
-        fastPath && SchemaFastPath.conforms(call) ? Set.of() : schema.validate(call);
+        fastPath && SchemaFastPath.conforms(call) ? Set.of() : schema().validate(call);
     if (!errors.isEmpty()) {
       return Optional.of(
           errors.stream()
