@@ -278,6 +278,26 @@ public final class MotoServer implements BeforeAllCallback, ExecutionCondition {
         .build();
   }
 
+  /**
+   * {@code python -m moto.server} with one change: requests are handled one at a time, not a thread
+   * each. AWS makes a conditional write (a DynamoDB {@code ConditionExpression}, an S3 {@code
+   * If-None-Match}) atomic; moto checks the condition and writes in two steps, so two requests at
+   * once on two threads can both pass the check — a race real AWS does not have, which made the
+   * tests of concurrent claims (DynamoDbDedupIndexIT) fail now and then. Handled one at a time,
+   * every moto request is atomic (and each uses its own connection: HTTP/1.0).
+   */
+  static final String SERIAL_MOTO_SERVER =
+      String.join(
+          "\n",
+          "import sys",
+          "import moto.server as server",
+          "from werkzeug.serving import run_simple",
+          "def serial(*args, **kwargs):",
+          "    kwargs['threaded'] = False",
+          "    return run_simple(*args, **kwargs)",
+          "server.run_simple = serial",
+          "server.main(sys.argv[1:])");
+
   /** The moto server process. */
   record Running(Process process, URI endpoint) implements Backend {
     @Override
@@ -296,8 +316,8 @@ public final class MotoServer implements BeforeAllCallback, ExecutionCondition {
             new ProcessBuilder(
                     List.of(
                         python.toString(),
-                        "-m",
-                        "moto.server",
+                        "-c",
+                        SERIAL_MOTO_SERVER,
                         "-p",
                         Integer.toString(port),
                         "-H",
