@@ -52,22 +52,22 @@ public final class LakeLayout {
 
   /** Raw-zone key of the events of one batch for one tenant, source and receipt hour. */
   public static String rawKey(String tenant, String source, Instant receivedAt, String batchId) {
-    Ids.require("tenant", tenant);
-    Ids.require("source", source);
-    requireBatchId(batchId);
     var t = receivedAt.atZone(ZoneOffset.UTC);
+    String day = rawDayPrefix(tenant, source, t.toLocalDate());
+    requireBatchId(batchId);
+    return day + "hour=" + HOUR.format(t) + "/" + batchId + ".jsonl.gz";
+  }
+
+  /** The raw objects of one tenant, source and receipt day. */
+  public static String rawDayPrefix(String tenant, String source, LocalDate dt) {
     return RAW
         + "tenant="
-        + tenant
+        + Ids.require("tenant", tenant)
         + "/source="
-        + source
+        + Ids.require("source", source)
         + "/dt="
-        + t.toLocalDate()
-        + "/hour="
-        + HOUR.format(t)
-        + "/"
-        + batchId
-        + ".jsonl.gz";
+        + dt
+        + "/";
   }
 
   /** Key of the unroutable records of one batch, by the day they arrived. */

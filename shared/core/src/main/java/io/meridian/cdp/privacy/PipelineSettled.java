@@ -68,16 +68,7 @@ public final class PipelineSettled implements Erasure.InFlight {
     int unconverted = 0;
     for (SourceConfig source : tenant.sources()) {
       for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-        String prefix =
-            LakeLayout.RAW
-                + "tenant="
-                + tenant.id()
-                + "/source="
-                + source.id()
-                + "/dt="
-                + day
-                + "/";
-        for (String key : store.list(prefix)) {
+        for (String key : store.list(LakeLayout.rawDayPrefix(tenant.id(), source.id(), day))) {
           Optional<RawObject> raw = LakeLayout.parseRawKey(key);
           if (raw.isEmpty() || (day.equals(to) && raw.get().hour() > lastHour)) {
             continue; // received after the suppression: the person's calls were refused
