@@ -2,7 +2,8 @@ package io.meridian.cdp.fn;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.telemetry.LogContext;
 import io.meridian.cdp.aws.telemetry.Metrics;
@@ -14,7 +15,6 @@ import io.meridian.cdp.tenant.WriteKeyResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -35,8 +35,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class AuthorizerHandler implements RequestStreamHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizerHandler.class);
-  private static final Map<String, Object> DENY = Map.of("isAuthorized", false);
-
   private final WriteKeyResolver resolver;
 
   /** Builds the real adapters from the environment (Lambda calls this once per cold start). */
@@ -49,52 +47,59 @@ public final class AuthorizerHandler implements RequestStreamHandler {
   }
 
   /**
-   * The Lambda entry point: the authorizer's event as JSON in, the simple response as JSON out,
-   * with the Jackson the config already loaded — sparing the cold start the runtime's own
-   * serializer (docs/BENCHMARKS.md, cold start).
+   * The Lambda entry point: the authorizer's event as JSON in, the simple response as JSON out. The
+   * event is read as a tree and the answer written with a generator, so that the cold start loads
+   * no more of Jackson than the config already did: neither the runtime's own serializer nor
+   * databind's bean and map (de)serializers (docs/BENCHMARKS.md, cold start).
    */
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    Map<String, Object> event = Json.MAPPER.readValue(input, new TypeReference<>() {});
-    Json.MAPPER.writeValue(output, handleRequest(event, context));
+    Optional<SourceRef> owner = authorize(Json.MAPPER.readTree(input), context);
+    try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(output)) {
+      json.writeStartObject();
+      json.writeBooleanField("isAuthorized", owner.isPresent());
+      if (owner.isPresent()) {
+        json.writeObjectFieldStart("context");
+        json.writeStringField("tenant", owner.get().tenant());
+        json.writeStringField("source", owner.get().source());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    }
   }
 
-  /** Decides one request (the stream entry point after reading it; tests call it directly). */
-  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-    Object requestId = requestId(event);
-    LogContext.begin(context, requestId == null ? null : requestId.toString());
+  /**
+   * Decides one request: the tenant and source its write key belongs to, or empty to deny it.
+   *
+   * @param event the authorizer's event (payload format 2.0); null or any other JSON is denied
+   */
+  public Optional<SourceRef> authorize(JsonNode event, Context context) {
+    String requestId = requestId(event);
+    LogContext.begin(context, requestId);
     Optional<SourceRef> owner = writeKey(authorization(event)).flatMap(resolver::resolve);
     if (owner.isEmpty()) {
       LOG.info("denied request {}: missing, malformed or unknown write key", requestId);
       // Only denials are counted: one metrics line per allowed request would be noise.
       Metrics.stage("authorize").count("RequestsDenied", 1).publish();
-      return DENY;
+      return owner;
     }
     LogContext.tenant(owner.get().tenant());
-    return Map.of(
-        "isAuthorized",
-        true,
-        "context",
-        Map.of("tenant", owner.get().tenant(), "source", owner.get().source()));
+    return owner;
   }
 
   /** The {@code Authorization} header: from the identity source, else from the headers. */
-  static Optional<String> authorization(Map<String, Object> event) {
-    if (event == null) {
+  static Optional<String> authorization(JsonNode event) {
+    if (event == null || !event.isObject()) {
       return Optional.empty();
     }
-    if (event.get("identitySource") instanceof List<?> sources
-        && !sources.isEmpty()
-        && sources.get(0) instanceof String value) {
-      return Optional.of(value);
+    JsonNode first = event.path("identitySource").path(0);
+    if (first.isTextual()) {
+      return Optional.of(first.textValue());
     }
-    if (event.get("headers") instanceof Map<?, ?> headers) {
-      for (Map.Entry<?, ?> header : headers.entrySet()) {
-        if ("authorization".equalsIgnoreCase(String.valueOf(header.getKey()))
-            && header.getValue() instanceof String value) {
-          return Optional.of(value);
-        }
+    for (Map.Entry<String, JsonNode> header : event.path("headers").properties()) {
+      if ("authorization".equalsIgnoreCase(header.getKey()) && header.getValue().isTextual()) {
+        return Optional.of(header.getValue().textValue());
       }
     }
     return Optional.empty();
@@ -105,11 +110,9 @@ public final class AuthorizerHandler implements RequestStreamHandler {
     return authorization.flatMap(HttpBasic::user);
   }
 
-  private static Object requestId(Map<String, Object> event) {
-    if (event != null && event.get("requestContext") instanceof Map<?, ?> request) {
-      return request.get("requestId");
-    }
-    return "(no request id)";
+  private static String requestId(JsonNode event) {
+    JsonNode id = event == null ? null : event.path("requestContext").path("requestId");
+    return id != null && id.isValueNode() ? id.asText() : "(no request id)";
   }
 
   private static CdpConfig configFromS3() throws IOException {

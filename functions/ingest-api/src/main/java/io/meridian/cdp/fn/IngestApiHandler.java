@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.cdp.aws.AwsEnvironment;
 import io.meridian.cdp.aws.KinesisEventSink;
 import io.meridian.cdp.aws.telemetry.LogContext;
@@ -100,13 +100,19 @@ public final class IngestApiHandler implements RequestStreamHandler {
       throws IOException {
     APIGatewayV2HTTPResponse response =
         handleRequest(toEvent(Json.MAPPER.readTree(input)), context);
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("statusCode", response.getStatusCode());
-    ObjectNode headers = out.putObject("headers");
-    response.getHeaders().forEach(headers::put);
-    out.put("body", response.getBody());
-    out.put("isBase64Encoded", false);
-    Json.MAPPER.writeValue(output, out);
+    // written with a generator: databind's serializers are not needed in the cold start
+    try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(output)) {
+      json.writeStartObject();
+      json.writeNumberField("statusCode", response.getStatusCode());
+      json.writeObjectFieldStart("headers");
+      for (Map.Entry<String, String> header : response.getHeaders().entrySet()) {
+        json.writeStringField(header.getKey(), header.getValue());
+      }
+      json.writeEndObject();
+      json.writeStringField("body", response.getBody());
+      json.writeBooleanField("isBase64Encoded", false);
+      json.writeEndObject();
+    }
   }
 
   /** An API Gateway HTTP API event (payload format 2.0), the fields ingestion reads. */

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 
 /** Reads and writes {@code cdp.yaml}. Writes are atomic (temporary file, then rename). */
 public final class ConfigFile {
@@ -39,8 +40,13 @@ public final class ConfigFile {
    */
   public static CdpConfig load(Path file) throws IOException {
     try {
-      CdpConfig config = YAML.readValue(file.toFile(), CdpConfig.class);
-      return config == null ? CdpConfig.empty() : config;
+      // The hand binder first (ADR 0037: no bean introspection in a function's cold start); when
+      // it is unsure, databind reads the file and gives the same records or the error and line.
+      Optional<CdpConfig> bound = ConfigTree.bind(YAML.readTree(file.toFile()));
+      if (bound.isPresent()) {
+        return bound.get();
+      }
+      return databind(file);
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
       String what = cause != null ? cause.getMessage() : e.getOriginalMessage();
@@ -48,6 +54,12 @@ public final class ConfigFile {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** {@code file} read by Jackson's databind alone (the slow path of {@link #load}). */
+  static CdpConfig databind(Path file) throws IOException {
+    CdpConfig config = YAML.readValue(file.toFile(), CdpConfig.class);
+    return config == null ? CdpConfig.empty() : config;
   }
 
   private static String location(JsonMappingException e) {
