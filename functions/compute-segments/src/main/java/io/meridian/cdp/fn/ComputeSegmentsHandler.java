@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The segment tasks of {@code statemachines/curate.asl.json}, after {@code BuildProfiles}: one
- * function, three steps of {@link EngineSegmentRun} chosen by the input's {@code step} (ADR 0017):
+ * function, three steps of {@link EngineSegmentRun} chosen by the input's {@code step} (ADR 0017),
+ * and the release of the tenant's lease when a step failed:
  *
  * <ul>
  *   <li>{@code {"tenant": "acme", "step": "plan"}} → the run's plan: {@code tenant, snapshot,
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code {"tenant": ..., "step": "changes", "plan": {...}}} → Athena counts and UNLOADs the
  *       changes, the segments pointer is switched; returns {@code tenant, snapshot, runId, entered,
  *       exited, noop}.
+ *   <li>{@code {"tenant": ..., "step": "release"}} → frees the tenant's lease if this execution
+ *       holds it; returns {@code {"tenant", "released": true|false}}.
  * </ul>
  *
  * <p>Segments are the tenant's {@code segments:} in {@code cdp.yaml}. The function holds no member
@@ -50,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * curate:<input's "execution">}, carried in the plan as {@code lease}; an erasure or another run
  * holding it throws {@link io.meridian.cdp.identity.TenantBusyException}, retried by the state
  * machine), {@code members} renews it and {@code changes} renews then releases it. A run that lost
- * the lease (it expired and another writer took it) throws {@link TenantLease.LostException}; a run
- * that fails after its plan keeps the lease until its retries end or it expires.
+ * the lease (it expired and another writer took it) throws {@link TenantLease.LostException}. When
+ * any step of a tenant's iteration fails, the state machine's Catch path runs {@code {"tenant":
+ * ..., "step": "release"}}, which frees the tenant's lease if this execution (the input's {@code
+ * execution}) still holds it — and nothing else: a lease another owner holds is left alone.
  *
  * <p>Environment: {@code LAKE_BUCKET}, optionally {@code LAKE_KMS_KEY_ID}, {@code CONFIG_BUCKET},
  * {@code CONFIG_KEY}, {@code ATHENA_WORKGROUP} (whose result location holds UNLOAD's manifests),
@@ -160,8 +165,17 @@ public final class ComputeSegmentsHandler
         out.put("noop", r.noop());
         return out;
       }
+      if ("release".equals(step)) {
+        // the failure path of a tenant's iteration: frees what this execution still holds
+        boolean released = lease.release(tenant.id(), CurateTask.owner(input));
+        LOG.info(
+            "compute-segments {}: lease {}",
+            tenant.id(),
+            released ? "released after a failed step" : "not held by this execution");
+        return Map.of("tenant", tenant.id(), "released", released);
+      }
       throw new IllegalArgumentException(
-          "the task input's step must be plan, members or changes, got " + step);
+          "the task input's step must be plan, members, changes or release, got " + step);
     } catch (IOException e) {
       throw new UncheckedIOException("compute-segments for tenant " + tenant.id() + " failed", e);
     } catch (SqlException e) {

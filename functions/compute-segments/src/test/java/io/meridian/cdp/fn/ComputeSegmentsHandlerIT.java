@@ -254,7 +254,7 @@ class ComputeSegmentsHandlerIT {
 
     assertThatThrownBy(() -> handler(NOW).handleRequest(input("compute"), null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("step must be plan, members or changes");
+        .hasMessageContaining("step must be plan, members, changes or release");
     assertThatThrownBy(() -> handler(NOW).handleRequest(input("members", "plan", plan), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"segment\"");
@@ -301,5 +301,27 @@ class ComputeSegmentsHandlerIT {
 
     assertThat(lease.current("acme").orElseThrow().owner()).isEmpty();
     lease.acquire("acme", "erasure:er-1");
+  }
+
+  @Test
+  void theFailurePathReleasesTheLeaseOfItsOwnExecutionOnly() throws Exception {
+    TenantLease lease = TenantLease.over(lake, Clock.fixed(NOW, ZoneOffset.UTC)).orElseThrow();
+    handler(NOW).handleRequest(input("plan", "execution", "arn:exec-1"), null);
+    // (a members or changes step failed here; the Catch path runs the release)
+
+    assertThat(handler(NOW).handleRequest(input("release", "execution", "arn:exec-2"), null))
+        .as("another execution's release leaves the lease alone")
+        .isEqualTo(Map.of("tenant", "acme", "released", false));
+    assertThat(lease.current("acme").orElseThrow().owner()).isEqualTo("curate:arn:exec-1");
+
+    assertThat(handler(NOW).handleRequest(input("release", "execution", "arn:exec-1"), null))
+        .isEqualTo(Map.of("tenant", "acme", "released", true));
+    assertThat(lease.current("acme").orElseThrow().owner()).isEmpty();
+    // the next run need not wait for the lease to expire
+    handler(NOW).handleRequest(input("plan", "execution", "arn:exec-2"), null);
+    // a release run again (a retried invocation) changes nothing
+    assertThat(handler(NOW).handleRequest(input("release", "execution", "arn:exec-1"), null))
+        .isEqualTo(Map.of("tenant", "acme", "released", false));
+    assertThat(lease.current("acme").orElseThrow().owner()).isEqualTo("curate:arn:exec-2");
   }
 }

@@ -229,7 +229,8 @@ class CurateStateMachineTest {
             "PlanSegments",
             "SegmentMembersOf",
             "SegmentChanges",
-            "PublishChanges");
+            "PublishChanges",
+            "ReleaseLease");
     for (Map.Entry<String, JsonNode> task : tasks.entrySet()) {
       Matcher m = FUNCTION_ARN.matcher(task.getValue().path("Resource").asText());
       assertThat(m.matches())
@@ -289,7 +290,17 @@ class CurateStateMachineTest {
       }
       JsonNode c = catcher.path("Catch").path(0);
       assertThat(c.path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
-      JsonNode failed = states.path(c.path("Next").asText());
+      // Every failure first releases the tenant's lease if this execution holds it (ADR 0031),
+      // keeping the error; whether or not that works, the tenant ends as failed.
+      String next = c.path("Next").asText();
+      if (!task.getKey().equals("ReleaseLease")) {
+        assertThat(next).as(task.getKey()).isEqualTo("ReleaseLease");
+        assertThat(c.path("ResultPath").asText()).isEqualTo("$.error");
+        next = states.path(next).path("Next").asText();
+      } else {
+        assertThat(c.path("ResultPath").asText()).isNotEqualTo("$.error");
+      }
+      JsonNode failed = states.path(next);
       // The iteration ends normally, so the Map (and the other tenants) go on.
       assertThat(failed.path("Type").asText()).isEqualTo("Pass");
       assertThat(failed.path("End").asBoolean()).isTrue();
@@ -297,6 +308,21 @@ class CurateStateMachineTest {
       assertThat(failed.path("Parameters").path("tenant.$").asText()).isEqualTo("$.tenant");
     }
     assertThat(text).doesNotContain("\"Type\": \"Fail\"");
+  }
+
+  @Test
+  void aFailedTenantReleasesItsLeaseKeepingTheError() {
+    JsonNode release = iteration().path("States").path("ReleaseLease");
+
+    assertThat(release.path("Resource").asText()).isEqualTo("${ComputeSegmentsFunctionArn}");
+    assertThat(Json.MAPPER.convertValue(release.path("Parameters"), Map.class))
+        .isEqualTo(
+            Map.of("tenant.$", "$.tenant", "step", "release", "execution.$", "$$.Execution.Id"));
+    assertThat(release.has("ResultPath") && release.get("ResultPath").isNull())
+        .as("the release's answer is dropped, so $.error stays the failed step's")
+        .isTrue();
+    assertThat(release.path("Next").asText()).isEqualTo("TenantFailed");
+    assertThat(release.path("Catch").path(0).path("Next").asText()).isEqualTo("TenantFailed");
   }
 
   @Test
