@@ -40,9 +40,12 @@ public final class PipelineFunction extends Construct {
   /**
    * JVM options of the functions that run long computations, object after object or over a whole
    * tenant: C2 as well, whose extra JIT work a cold start pays back within about a million events
-   * (raw-to-clean needs 1.5 times the CPU per event with C1 only; docs/BENCHMARKS.md, raw → clean).
+   * (raw-to-clean needs 1.5 times the CPU per event with C1 only; docs/BENCHMARKS.md, raw → clean),
+   * and transparent huge pages for the heap, which cut the identity graph's TLB misses (ADR 0038;
+   * where the kernel has none to give, the JVM warns once and runs as before).
    */
-  public static final String COMPUTE_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation";
+  public static final String COMPUTE_JAVA_TOOL_OPTIONS =
+      "-XX:+TieredCompilation -XX:+UseTransparentHugePages";
 
   /** The functions that get {@link #COMPUTE_JAVA_TOOL_OPTIONS}. */
   public static final java.util.Set<FunctionSpec> COMPUTE =

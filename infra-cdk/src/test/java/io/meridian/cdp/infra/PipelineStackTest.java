@@ -38,13 +38,14 @@ class PipelineStackTest {
                               "JAVA_TOOL_OPTIONS",
                               PipelineFunction.javaToolOptions(spec))))));
     }
-    // C1 only for a fast start, but C2 too where long computations pay its JIT work back
+    // C1 only for a fast start, but C2 too where long computations pay its JIT work back, with
+    // huge pages for the identity graph's random lookups (ADR 0038)
     assertThat(variables("ingest-api").get("JAVA_TOOL_OPTIONS"))
         .isEqualTo("-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
     for (String module : List.of("raw-to-clean", "resolve-identities", "build-profiles")) {
       assertThat(variables(module).get("JAVA_TOOL_OPTIONS"))
           .as(module)
-          .isEqualTo("-XX:+TieredCompilation");
+          .isEqualTo("-XX:+TieredCompilation -XX:+UseTransparentHugePages");
     }
     // a live alias each, and activate one more per webhook destination (globex-hook)
     pipeline.resourceCountIs("AWS::Lambda::Alias", Functions.ALL.size() + 1);
