@@ -4,8 +4,6 @@ import io.meridian.cdp.lake.ObjectStore;
 import io.meridian.cdp.tenant.CdpConfig;
 import io.meridian.cdp.tenant.ConfigFile;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -221,15 +219,11 @@ public final class AwsEnvironment {
             .get(key)
             .orElseThrow(
                 () -> new IllegalStateException("tenant config " + store + key + " not found"));
-    Path file = Files.createTempFile("cdp-config", ".yaml");
     try {
-      Files.write(file, yaml);
-      return ConfigFile.load(file);
+      return ConfigFile.parse(yaml, "cdp.yaml");
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(
           "tenant config " + store + key + " is invalid: " + e.getMessage(), e);
-    } finally {
-      Files.deleteIfExists(file);
     }
   }
 }

@@ -39,26 +39,36 @@ public final class ConfigFile {
    * @throws IllegalArgumentException with the file name and the problem when it is invalid
    */
   public static CdpConfig load(Path file) throws IOException {
+    return parse(Files.readAllBytes(file), file.toString());
+  }
+
+  /**
+   * Reads a config from its bytes (for example an object read from S3), without a file.
+   *
+   * @param source what the bytes are, for messages (a file name or an object's address)
+   * @throws IllegalArgumentException with {@code source} and the problem when it is invalid
+   */
+  public static CdpConfig parse(byte[] yaml, String source) throws IOException {
     try {
       // The hand binder first (ADR 0037: no bean introspection in a function's cold start); when
-      // it is unsure, databind reads the file and gives the same records or the error and line.
-      Optional<CdpConfig> bound = ConfigTree.bind(YAML.readTree(file.toFile()));
+      // it is unsure, databind reads the bytes and gives the same records or the error and line.
+      Optional<CdpConfig> bound = ConfigTree.bind(YAML.readTree(yaml));
       if (bound.isPresent()) {
         return bound.get();
       }
-      return databind(file);
+      return databind(yaml);
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
       String what = cause != null ? cause.getMessage() : e.getOriginalMessage();
-      throw new IllegalArgumentException(file + ": " + what + location(e), e);
+      throw new IllegalArgumentException(source + ": " + what + location(e), e);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
     }
   }
 
-  /** {@code file} read by Jackson's databind alone (the slow path of {@link #load}). */
-  static CdpConfig databind(Path file) throws IOException {
-    CdpConfig config = YAML.readValue(file.toFile(), CdpConfig.class);
+  /** {@code yaml} read by Jackson's databind alone (the slow path of {@link #parse}). */
+  static CdpConfig databind(byte[] yaml) throws IOException {
+    CdpConfig config = YAML.readValue(yaml, CdpConfig.class);
     return config == null ? CdpConfig.empty() : config;
   }
 

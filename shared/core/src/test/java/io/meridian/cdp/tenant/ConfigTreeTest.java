@@ -112,7 +112,7 @@ class ConfigTreeTest {
     Optional<CdpConfig> bound = ConfigTree.bind(YAML.readTree(file.toFile()));
 
     assertThat(bound).as("the fast path binds it").isPresent();
-    CdpConfig databound = ConfigFile.databind(file);
+    CdpConfig databound = ConfigFile.databind(Files.readAllBytes(file));
     assertThat(bound.get()).isEqualTo(databound);
     assertThat(written(bound.get()))
         .as("what was given, not only what is in force (save writes the given policy)")
